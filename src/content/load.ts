@@ -1,0 +1,207 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import matter from "gray-matter";
+import { ContentError } from "./errors.js";
+import { plainText, slugify } from "./markdown.js";
+import { type RawSection, splitSections } from "./split.js";
+import { type Article, FOCUS_LEVELS, isFocusLevel, type Library, type Section } from "./types.js";
+
+/** Folder under the content root that holds reflection prompts, not articles. */
+export const PROMPTS_FOLDER = "prompts";
+
+export interface LoadOptions {
+  /** Where articles live when their front matter has no `url`: `<baseUrl>/<slug>`. */
+  baseUrl?: string | null;
+}
+
+/**
+ * Front-matter entry that steers one section. `section` names it by its derived id or by the
+ * opening words of its text; the other keys replace what the splitter derived.
+ */
+interface SectionOverride {
+  section: string;
+  id?: string;
+  title?: string;
+  summary?: string;
+  level?: string | null;
+  aliases?: string[];
+}
+
+/** Reads every article under `dir` (except the prompts folder) and splits it into sections. */
+export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ContentError(dir, "content folder not found (set CONTENT_DIR to the folder with the articles)");
+  }
+  const files = markdownFiles(dir, dir);
+  if (files.length === 0) throw new ContentError(dir, "no articles (*.md files) found");
+  const articles: Article[] = [];
+  const bySlug = new Map<string, string>();
+  for (const file of files) {
+    const name = relative(dir, file).split(sep).join("/");
+    const article = parseArticle(name, readFileSync(file, "utf8"), options);
+    const other = bySlug.get(article.slug);
+    if (other) throw new ContentError(name, `article slug "${article.slug}" is already used by ${other}`);
+    bySlug.set(article.slug, name);
+    articles.push(article);
+  }
+  return { articles, sections: articles.flatMap((article) => article.sections) };
+}
+
+function markdownFiles(root: string, dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (dir === root && entry.name === PROMPTS_FOLDER) continue;
+      if (!entry.name.startsWith(".")) found.push(...markdownFiles(root, path));
+    } else if (entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md") {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+/** Parses one article file. `file` is used for the slug fallback and in every error. */
+export function parseArticle(file: string, source: string, options: LoadOptions = {}): Article {
+  let data: Record<string, unknown>;
+  let body: string;
+  try {
+    // An options object keeps gray-matter from caching results across calls with the same text.
+    const parsed = matter(source, {});
+    data = parsed.data as Record<string, unknown>;
+    body = parsed.content;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ContentError(file, `front matter is not valid YAML: ${reason}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ContentError(file, "front matter must be a YAML mapping (key: value)");
+  }
+  const title = data.title;
+  if (typeof title !== "string" || title.trim() === "") {
+    throw new ContentError(file, 'front matter has no "title"');
+  }
+  if (body.trim() === "") throw new ContentError(file, "the article has no text below its front matter");
+
+  const fileSlug = file.replace(/\.md$/, "").split("/").at(-1) ?? file;
+  const slug = optionalString(file, data, "slug") ?? slugify(fileSlug);
+  if (slug === "" || slug !== slugify(slug)) {
+    throw new ContentError(file, `slug "${slug}" must be lower-case letters, digits and dashes`);
+  }
+  const ownUrl = optionalString(file, data, "url");
+  const base = options.baseUrl?.replace(/\/+$/, "");
+  const url = ownUrl ?? (base ? `${base}/${encodeURIComponent(slug)}` : null);
+
+  const raw = splitSections(body);
+  if (raw.length === 0) throw new ContentError(file, "the article has no paragraphs to answer with");
+  const overrides = readOverrides(file, data.sections);
+  const sections = applyOverrides(file, raw, overrides).map(
+    (section): Section => ({ ...section, article: slug, url: url ? `${url}#${section.id}` : null }),
+  );
+
+  const seen = new Map<string, string>();
+  for (const section of sections) {
+    if (section.id === "") {
+      throw new ContentError(file, `section "${section.heading}" has no usable id; give it one in front matter`);
+    }
+    const other = seen.get(section.id);
+    if (other !== undefined) {
+      throw new ContentError(
+        file,
+        `two sections have the id "${section.id}" ("${other}" and "${section.heading}"); rename a heading or give one an "id" under front matter "sections"`,
+      );
+    }
+    seen.set(section.id, section.heading);
+  }
+  const excerpt = optionalString(file, data, "excerpt");
+  return { slug, title: title.trim(), file, excerpt, body, url, sections };
+}
+
+function optionalString(file: string, data: Record<string, unknown>, key: string): string | null {
+  const value = data[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ContentError(file, `front matter "${key}" must be a non-empty string`);
+  }
+  return value.trim();
+}
+
+function readOverrides(file: string, value: unknown): SectionOverride[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ContentError(file, 'front matter "sections" must be a list');
+  return value.map((entry, index) => {
+    const where = `front matter sections[${index}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      throw new ContentError(file, `${where} must be a mapping with a "section" key`);
+    }
+    const e = entry as Record<string, unknown>;
+    if (typeof e.section !== "string" || e.section.trim() === "") {
+      throw new ContentError(file, `${where} needs "section": the section's id or the opening words of its text`);
+    }
+    for (const key of ["id", "title", "summary"] as const) {
+      if (e[key] !== undefined && (typeof e[key] !== "string" || (e[key] as string).trim() === "")) {
+        throw new ContentError(file, `${where}.${key} must be a non-empty string`);
+      }
+    }
+    if (typeof e.id === "string" && e.id !== slugify(e.id)) {
+      throw new ContentError(file, `${where}.id "${e.id}" must be lower-case letters, digits and dashes`);
+    }
+    if (e.level !== undefined && e.level !== null && !isFocusLevel(e.level)) {
+      throw new ContentError(
+        file,
+        `${where}.level must be one of ${FOCUS_LEVELS.join(", ")} or null, not ${JSON.stringify(e.level)}`,
+      );
+    }
+    if (
+      e.aliases !== undefined &&
+      (!Array.isArray(e.aliases) || e.aliases.some((a) => typeof a !== "string" || a.trim() === ""))
+    ) {
+      throw new ContentError(file, `${where}.aliases must be a list of phrases`);
+    }
+    const known = new Set(["section", "id", "title", "summary", "level", "aliases"]);
+    const unknown = Object.keys(e).filter((key) => !known.has(key));
+    if (unknown.length > 0) throw new ContentError(file, `${where} has unknown key(s): ${unknown.join(", ")}`);
+    return e as unknown as SectionOverride;
+  });
+}
+
+function normalized(text: string): string {
+  return plainText(text).toLowerCase().replace(/[’']/g, "'");
+}
+
+function applyOverrides(
+  file: string,
+  raw: RawSection[],
+  overrides: SectionOverride[],
+): Omit<Section, "article" | "url">[] {
+  const sections = raw.map((section) => ({ ...section, aliases: [] as string[] }));
+  const used = new Set<number>();
+  for (const override of overrides) {
+    const key = normalized(override.section);
+    const matches = sections
+      .map((section, index) => ({ section, index }))
+      .filter(({ section }) => section.id === override.section || normalized(section.text).startsWith(key));
+    if (matches.length !== 1) {
+      throw new ContentError(
+        file,
+        matches.length === 0
+          ? `front matter section "${override.section}" matches no section (use a section id or the opening words of its text)`
+          : `front matter section "${override.section}" matches ${matches.length} sections; quote more of the opening words`,
+      );
+    }
+    const { section, index } = matches[0] as { section: (typeof sections)[number]; index: number };
+    if (used.has(index)) {
+      throw new ContentError(file, `front matter names section "${section.id}" twice`);
+    }
+    used.add(index);
+    sections[index] = {
+      ...section,
+      id: override.id?.trim() ?? section.id,
+      heading: override.title?.trim() ?? section.heading,
+      summary: override.summary?.trim() ?? section.summary,
+      level: override.level === undefined ? section.level : override.level === null ? null : (override.level as Section["level"]),
+      aliases: (override.aliases ?? []).map((alias) => alias.trim()),
+    };
+  }
+  return sections;
+}

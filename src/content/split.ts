@@ -1,0 +1,148 @@
+import { firstSentence, plainText, shorten, slugify } from "./markdown.js";
+import { type FocusLevel, isFocusLevel } from "./types.js";
+
+/** A section as found in the Markdown, before front-matter overrides and links are applied. */
+export interface RawSection {
+  id: string;
+  heading: string;
+  summary: string;
+  text: string;
+  level: FocusLevel | null;
+}
+
+type Block =
+  | { kind: "heading"; text: string }
+  | { kind: "lead"; lead: string; lines: string[] }
+  | { kind: "paragraph"; lines: string[] }
+  | { kind: "list"; lines: string[] };
+
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$/;
+const BOLD_LEAD = /^\*\*(.+?)\*\*|^__(.+?)__/;
+const FENCE = /^ {0,3}(```|~~~)/;
+
+function toBlocks(body: string): Block[] {
+  const blocks: Block[] = [];
+  let current: Block | null = null;
+  let fence: string | null = null;
+  let afterBlank = false;
+  const close = () => {
+    if (current) blocks.push(current);
+    current = null;
+  };
+  for (const line of body.replace(/\r\n?/g, "\n").split("\n")) {
+    if (fence !== null) {
+      // Code stays with whatever block it is in; nothing inside a fence is a boundary.
+      (current ??= { kind: "paragraph", lines: [] }).lines.push(line);
+      if (line.trim().startsWith(fence)) fence = null;
+      continue;
+    }
+    const fenceOpen = FENCE.exec(line);
+    if (fenceOpen?.[1]) {
+      fence = fenceOpen[1];
+      if (current?.kind === "heading") close();
+      (current ??= { kind: "paragraph", lines: [] }).lines.push(line);
+      continue;
+    }
+    if (line.trim() === "") {
+      // A blank line ends a paragraph; list items may be separated by blank lines (loose lists).
+      if (current?.kind === "paragraph") close();
+      afterBlank = true;
+      continue;
+    }
+    const blankBefore = afterBlank;
+    afterBlank = false;
+    const heading = HEADING.exec(line);
+    if (heading) {
+      close();
+      blocks.push({ kind: "heading", text: plainText(heading[2] ?? "") });
+      continue;
+    }
+    const item = LIST_ITEM.exec(line);
+    if (item) {
+      const content = item[1] ?? "";
+      const bold = BOLD_LEAD.exec(content);
+      if (bold) {
+        close();
+        current = { kind: "lead", lead: plainText(bold[1] ?? bold[2] ?? ""), lines: [content] };
+      } else if (current?.kind === "list" || current?.kind === "paragraph") {
+        current.lines.push(line);
+      } else {
+        close();
+        current = { kind: "list", lines: [line] };
+      }
+      continue;
+    }
+    if (current === null || current.kind === "heading") {
+      close();
+      current = { kind: "paragraph", lines: [] };
+    } else if (current.kind !== "paragraph" && blankBefore && !/^\s/.test(line)) {
+      // After a blank line, unindented text ends a list item; without one it is a lazy continuation.
+      close();
+      current = { kind: "paragraph", lines: [] };
+    }
+    current.lines.push(current.kind === "lead" ? line.trim() : line);
+  }
+  close();
+  return blocks;
+}
+
+function leadLabel(lead: string): string {
+  const colon = lead.indexOf(":");
+  return (colon > 0 ? lead.slice(0, colon) : lead).replace(/[.:;,]+$/, "").trim();
+}
+
+/**
+ * Splits an article body into sections. Headings and bold-led list items (`- **Narrow**: …`) are
+ * boundaries; every paragraph is a section of its own, a heading names the paragraph under it,
+ * and a plain list belongs to the paragraph before it.
+ */
+export function splitSections(body: string): RawSection[] {
+  const sections: RawSection[] = [];
+  let pendingHeading: string | null = null;
+  const push = (heading: string, markdown: string, level: FocusLevel | null, summary?: string) => {
+    const text = markdown.trim();
+    const plain = plainText(text);
+    sections.push({
+      id: slugify(heading),
+      heading,
+      summary: summary ?? firstSentence(plain),
+      text,
+      level,
+    });
+  };
+  for (const block of toBlocks(body)) {
+    switch (block.kind) {
+      case "heading":
+        pendingHeading = block.text;
+        break;
+      case "lead": {
+        pendingHeading = null;
+        const label = leadLabel(block.lead);
+        const slug = slugify(label);
+        const markdown = block.lines.join("\n");
+        const rest = plainText(markdown.replace(BOLD_LEAD, "")).replace(/^[\s:.,;-]+/, "");
+        const leadRest = block.lead.slice(block.lead.indexOf(label) + label.length).replace(/^[\s:.,;-]+/, "");
+        const summary = firstSentence(leadRest || rest || block.lead);
+        push(label, markdown, isFocusLevel(slug) ? slug : null, summary.charAt(0).toUpperCase() + summary.slice(1));
+        break;
+      }
+      case "paragraph":
+      case "list": {
+        const markdown = block.lines.join("\n");
+        const last = sections.at(-1);
+        if (block.kind === "list" && last && pendingHeading === null) {
+          // A plain list continues the section before it.
+          sections[sections.length - 1] = { ...last, text: `${last.text}\n${markdown.trim()}` };
+          break;
+        }
+        const bold = /(\*\*|__)(.+?)\1/.exec(markdown);
+        const heading = pendingHeading ?? (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plainText(markdown)), 60));
+        pendingHeading = null;
+        push(heading, markdown, null);
+        break;
+      }
+    }
+  }
+  return sections;
+}

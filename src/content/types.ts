@@ -1,0 +1,43 @@
+export const FOCUS_LEVELS = ["narrow", "wide", "ic"] as const;
+export type FocusLevel = (typeof FOCUS_LEVELS)[number];
+
+export function isFocusLevel(value: unknown): value is FocusLevel {
+  return typeof value === "string" && (FOCUS_LEVELS as readonly string[]).includes(value);
+}
+
+/** One piece of guidance that can be given as an answer on its own. */
+export interface Section {
+  /** Slug, unique within its article; also the anchor of its deep link. */
+  readonly id: string;
+  /** Slug of the article the section belongs to. */
+  readonly article: string;
+  /** The section's heading, bold lead, or an author-given title. */
+  readonly heading: string;
+  /** One line that says what the section is about, for compact views. */
+  readonly summary: string;
+  /** The section's Markdown, as written in the article. */
+  readonly text: string;
+  readonly level: FocusLevel | null;
+  /** Author-curated phrasings people use for this section (front matter). */
+  readonly aliases: readonly string[];
+  /** Deep link to the section, or null when the article has no known home. */
+  readonly url: string | null;
+}
+
+export interface Article {
+  readonly slug: string;
+  readonly title: string;
+  /** Path of the file the article was read from, relative to the content folder. */
+  readonly file: string;
+  readonly excerpt: string | null;
+  /** The Markdown body as written, without front matter. */
+  readonly body: string;
+  /** Link to the article itself, or null. */
+  readonly url: string | null;
+  readonly sections: readonly Section[];
+}
+
+export interface Library {
+  readonly articles: readonly Article[];
+  readonly sections: readonly Section[];
+}

@@ -1,0 +1,105 @@
+import MiniSearch, { type SearchOptions } from "minisearch";
+import { plainText } from "../content/markdown.js";
+import type { Section } from "../content/types.js";
+import { cleanQuestion } from "./question.js";
+import { termOf, tokenize } from "./terms.js";
+
+export interface MatcherOptions {
+  /**
+   * Least score a section needs to be given as an answer; below it the question is taken as
+   * off-topic. The score is MiniSearch's relevance times the share of the question's words that
+   * the section explains, so one stray shared word ("building", "level") cannot carry a question
+   * about something else. Tuned on the tuning part of tests/fixtures/questions.jsonl.
+   */
+  minScore?: number;
+  /** Weight of author-curated aliases against the article's own words. */
+  aliasBoost?: number;
+  /** Weight of a section's heading against its text. */
+  headingBoost?: number;
+  /** Edit distance allowed for typos, as a fraction of the word's length (words of 5+ letters). */
+  fuzzy?: number;
+}
+
+export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
+  minScore: 3.5,
+  aliasBoost: 2,
+  headingBoost: 1,
+  fuzzy: 0.2,
+};
+
+export interface Match {
+  readonly section: Section;
+  readonly score: number;
+  /** The question's own words that led to this section, as the person typed them. */
+  readonly words: readonly string[];
+}
+
+interface IndexedSection {
+  id: number;
+  heading: string;
+  text: string;
+  aliases: string;
+}
+
+/** Ranks sections for free-text questions. Build once per content load; matching is synchronous. */
+export class Matcher {
+  readonly options: Required<MatcherOptions>;
+  private readonly index: MiniSearch<IndexedSection>;
+  private readonly searchOptions: SearchOptions;
+
+  constructor(
+    readonly sections: readonly Section[],
+    options: MatcherOptions = {},
+  ) {
+    this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
+    this.index = new MiniSearch<IndexedSection>({
+      fields: ["heading", "text", "aliases"],
+      tokenize,
+      processTerm: (term) => termOf(term) ?? false,
+    });
+    this.index.addAll(
+      sections.map((section, id) => ({
+        id,
+        heading: section.heading,
+        text: plainText(section.text),
+        aliases: section.aliases.join(" \n "),
+      })),
+    );
+    const { aliasBoost, headingBoost, fuzzy } = this.options;
+    this.searchOptions = {
+      boost: { aliases: aliasBoost, heading: headingBoost, text: 1 },
+      fuzzy: (term) => (term.length >= 5 ? fuzzy : false),
+      combineWith: "OR",
+    };
+  }
+
+  /** Sections for a question, best first, including those below the off-topic threshold. */
+  rank(question: string, limit = 3): Match[] {
+    const words = tokenize(cleanQuestion(question));
+    const original = new Map<string, string>();
+    for (const word of words) {
+      const term = termOf(word);
+      if (term !== null && !original.has(term)) original.set(term, word);
+    }
+    if (original.size === 0) return [];
+    const results = this.index.search([...original.keys()].join(" "), {
+      ...this.searchOptions,
+      tokenize: (text) => text.split(" "),
+      processTerm: (term) => term,
+    });
+    return results
+      .map((result) => ({
+        section: this.sections[result.id as number] as Section,
+        score: (result.score * result.queryTerms.length) / original.size,
+        words: result.queryTerms.map((term) => original.get(term) ?? term),
+      }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  /** The section that answers the question, or null when none fits well enough. */
+  best(question: string): Match | null {
+    const [top] = this.rank(question, 1);
+    return top && top.score >= this.options.minScore ? top : null;
+  }
+}

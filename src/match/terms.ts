@@ -1,0 +1,68 @@
+import { stemmer } from "stemmer";
+
+/**
+ * Words that carry no meaning for telling sections apart. Kept short on purpose: words such as
+ * "team", "back" or "level" are what questions hinge on.
+ */
+const STOP_WORDS = new Set(
+  `a about above after again against all am an and any are aren as at be because been before being
+  below between both but by can cannot could couldn did didn do does doesn doing don down during each
+  few for from further had hadn has hasn have haven having he her here hers herself him himself his
+  how i if in into is isn it its itself just let me more most much my myself no nor not now of off on
+  once only or other ought our ours ourselves out over own really same shall she should shouldn so
+  some such than that the their theirs them themselves then there these they this those through to
+  too under until up very was wasn we were weren what when where which while who whom why will with
+  won would wouldn you your yours yourself yourselves im ive id ill youre thats theres whats dont
+  doesnt isnt cant wont hi hey hello thanks thank please ok okay yeah yes lol pls plz anyone someone
+  something thing things get got also still even maybe kind sort like want wanna gonna need think
+  know feel lot lots bit`.split(/\s+/),
+);
+
+/**
+ * Abbreviations and spellings people use in Slack, mapped to the article's words. Language, not
+ * guidance: what each section says and which phrasings point to it lives in content front matter.
+ */
+const SYNONYMS: Record<string, string> = {
+  em: "manager",
+  ems: "managers",
+  mgr: "manager",
+  mgmt: "management",
+  eng: "engineering",
+  dev: "engineer",
+  devs: "engineers",
+  developer: "engineer",
+  developers: "engineers",
+  programmer: "engineer",
+  programming: "coding",
+  swe: "engineer",
+  sde: "engineer",
+  vps: "vp",
+  ics: "ic",
+  "1:1": "one-on-one",
+  "1on1": "one-on-one",
+  "1-1": "one-on-one",
+  sr: "senior",
+  dir: "director",
+  yrs: "years",
+  yr: "year",
+  promo: "promotion",
+};
+
+/** Splits text into lower-case words of any script; digits stay with their word. */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’:][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/**
+ * The index term for one word, or null for a word that says nothing. Questions and content go
+ * through the same function, so stems always meet.
+ */
+export function termOf(word: string): string | null {
+  const plain = word.toLowerCase().replace(/’/g, "'");
+  const mapped = SYNONYMS[plain] ?? plain;
+  const bare = mapped.replace(/'(s|t|re|ve|ll|d|m)$/, "").replace(/'/g, "");
+  if (bare.length === 0 || STOP_WORDS.has(bare)) return null;
+  if (bare.length === 1 && !/\p{N}/u.test(bare)) return null;
+  // The stemmer knows English only; other scripts are matched as written.
+  return /^[a-z]+$/.test(bare) ? stemmer(bare) : bare;
+}
