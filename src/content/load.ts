@@ -49,7 +49,9 @@ export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
 
 function markdownFiles(root: string, dir: string): string[] {
   const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (dir === root && entry.name === PROMPTS_FOLDER) continue;
@@ -102,7 +104,10 @@ export function parseArticle(file: string, source: string, options: LoadOptions 
   const seen = new Map<string, string>();
   for (const section of sections) {
     if (section.id === "") {
-      throw new ContentError(file, `section "${section.heading}" has no usable id; give it one in front matter`);
+      throw new ContentError(
+        file,
+        `section "${section.heading}" has no usable id; give it one in front matter`,
+      );
     }
     const other = seen.get(section.id);
     if (other !== undefined) {
@@ -136,7 +141,10 @@ function readOverrides(file: string, value: unknown): SectionOverride[] {
     }
     const e = entry as Record<string, unknown>;
     if (typeof e.section !== "string" || e.section.trim() === "") {
-      throw new ContentError(file, `${where} needs "section": the section's id or the opening words of its text`);
+      throw new ContentError(
+        file,
+        `${where} needs "section": the section's id or the opening words of its text`,
+      );
     }
     for (const key of ["id", "title", "summary"] as const) {
       if (e[key] !== undefined && (typeof e[key] !== "string" || (e[key] as string).trim() === "")) {
@@ -160,7 +168,8 @@ function readOverrides(file: string, value: unknown): SectionOverride[] {
     }
     const known = new Set(["section", "id", "title", "summary", "level", "aliases"]);
     const unknown = Object.keys(e).filter((key) => !known.has(key));
-    if (unknown.length > 0) throw new ContentError(file, `${where} has unknown key(s): ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      throw new ContentError(file, `${where} has unknown key(s): ${unknown.join(", ")}`);
     return e as unknown as SectionOverride;
   });
 }
@@ -199,7 +208,12 @@ function applyOverrides(
       id: override.id?.trim() ?? section.id,
       heading: override.title?.trim() ?? section.heading,
       summary: override.summary?.trim() ?? section.summary,
-      level: override.level === undefined ? section.level : override.level === null ? null : (override.level as Section["level"]),
+      level:
+        override.level === undefined
+          ? section.level
+          : override.level === null
+            ? null
+            : (override.level as Section["level"]),
       aliases: (override.aliases ?? []).map((alias) => alias.trim()),
     };
   }

@@ -23,7 +23,7 @@ const FENCE = /^ {0,3}(```|~~~)/;
 
 function toBlocks(body: string): Block[] {
   const blocks: Block[] = [];
-  let current: Block | null = null;
+  let current: Exclude<Block, { kind: "heading" }> | null = null;
   let fence: string | null = null;
   let afterBlank = false;
   const close = () => {
@@ -33,15 +33,16 @@ function toBlocks(body: string): Block[] {
   for (const line of body.replace(/\r\n?/g, "\n").split("\n")) {
     if (fence !== null) {
       // Code stays with whatever block it is in; nothing inside a fence is a boundary.
-      (current ??= { kind: "paragraph", lines: [] }).lines.push(line);
+      current = current ?? { kind: "paragraph", lines: [] };
+      current.lines.push(line);
       if (line.trim().startsWith(fence)) fence = null;
       continue;
     }
     const fenceOpen = FENCE.exec(line);
     if (fenceOpen?.[1]) {
       fence = fenceOpen[1];
-      if (current?.kind === "heading") close();
-      (current ??= { kind: "paragraph", lines: [] }).lines.push(line);
+      current = current ?? { kind: "paragraph", lines: [] };
+      current.lines.push(line);
       continue;
     }
     if (line.trim() === "") {
@@ -73,8 +74,7 @@ function toBlocks(body: string): Block[] {
       }
       continue;
     }
-    if (current === null || current.kind === "heading") {
-      close();
+    if (current === null) {
       current = { kind: "paragraph", lines: [] };
     } else if (current.kind !== "paragraph" && blankBefore && !/^\s/.test(line)) {
       // After a blank line, unindented text ends a list item; without one it is a lazy continuation.
@@ -122,9 +122,16 @@ export function splitSections(body: string): RawSection[] {
         const slug = slugify(label);
         const markdown = block.lines.join("\n");
         const rest = plainText(markdown.replace(BOLD_LEAD, "")).replace(/^[\s:.,;-]+/, "");
-        const leadRest = block.lead.slice(block.lead.indexOf(label) + label.length).replace(/^[\s:.,;-]+/, "");
+        const leadRest = block.lead
+          .slice(block.lead.indexOf(label) + label.length)
+          .replace(/^[\s:.,;-]+/, "");
         const summary = firstSentence(leadRest || rest || block.lead);
-        push(label, markdown, isFocusLevel(slug) ? slug : null, summary.charAt(0).toUpperCase() + summary.slice(1));
+        push(
+          label,
+          markdown,
+          isFocusLevel(slug) ? slug : null,
+          summary.charAt(0).toUpperCase() + summary.slice(1),
+        );
         break;
       }
       case "paragraph":
@@ -137,7 +144,9 @@ export function splitSections(body: string): RawSection[] {
           break;
         }
         const bold = /(\*\*|__)(.+?)\1/.exec(markdown);
-        const heading = pendingHeading ?? (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plainText(markdown)), 60));
+        const heading =
+          pendingHeading ??
+          (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plainText(markdown)), 60));
         pendingHeading = null;
         push(heading, markdown, null);
         break;

@@ -51,7 +51,8 @@ export function evaluate(answer: Answerer, questions: readonly LabelledQuestion[
     const ok = got === section;
     const bucket = section === null ? result.offTopic : result.inScope;
     const key = section ?? "(off-topic)";
-    const perSection = (result.perSection[key] ??= { correct: 0, total: 0 });
+    const perSection = result.perSection[key] ?? { correct: 0, total: 0 };
+    result.perSection[key] = perSection;
     for (const score of [bucket, perSection]) {
       score.total += 1;
       if (ok) score.correct += 1;
@@ -68,8 +69,12 @@ export function projectAnswerer(sections: readonly Section[], options?: MatcherO
 
 /** MiniSearch as it comes: default tokenizer and options, no aliases; any hit is an answer. */
 export function plainMiniSearchAnswerer(sections: readonly Section[]): Answerer {
-  const index = new MiniSearch<{ id: number; heading: string; text: string }>({ fields: ["heading", "text"] });
-  index.addAll(sections.map((section, id) => ({ id, heading: section.heading, text: plainText(section.text) })));
+  const index = new MiniSearch<{ id: number; heading: string; text: string }>({
+    fields: ["heading", "text"],
+  });
+  index.addAll(
+    sections.map((section, id) => ({ id, heading: section.heading, text: plainText(section.text) })),
+  );
   return (question) => {
     const [top] = index.search(question);
     return top ? (sections[top.id as number]?.id ?? null) : null;

@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, readConfig, requireSlack } from "./config.js";
+import { ContentError } from "./content/errors.js";
+import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
+import { loadPrompts } from "./content/prompts.js";
+import { createLogger } from "./log.js";
+import { Matcher } from "./match/matcher.js";
+import { startPromptDelivery } from "./prompts/scheduler.js";
+import { createSlackApp } from "./slack/app.js";
+import { renderPromptMessage } from "./slack/views/prompt.js";
+import { openStore, redactDatabaseUrl } from "./store/index.js";
+
+export interface RunningBot {
+  /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
+  port: number | null;
+  mode: "socket" | "http";
+  stop(): Promise<void>;
+}
+
+/** Starts the bot: settings, content, store, Slack, weekly prompts. */
+export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<RunningBot> {
+  const config = readConfig(env);
+  const settings = requireSlack(config, env);
+  const logger = createLogger(config.logLevel);
+  const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
+  const matcher = new Matcher(library.sections);
+  const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
+  const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
+  const store = await openStore(config.databaseUrl);
+  const deps = { library, matcher, store, logger, now: () => new Date() };
+  const slack = createSlackApp(config, settings, deps);
+  try {
+    await slack.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const scheduler = startPromptDelivery({
+    store,
+    client: slack.app.client,
+    prompts,
+    logger,
+    renderPrompt: renderPromptMessage,
+    ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+  });
+  logger.info(
+    `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}: ` +
+      `${library.articles.length} article(s), ${library.sections.length} sections, store ${redactDatabaseUrl(config.databaseUrl)}`,
+  );
+  return {
+    port: slack.port(),
+    mode: settings.mode,
+    async stop() {
+      await scheduler.stop();
+      await slack.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Errors people can act on, said in plain words; anything else keeps its detail for a bug report. */
+export function explainStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ContentError)
+    return `em-focus cannot start: a content file is broken.\n  ${error.message}\nRun "npx em-focus content check" after fixing it.`;
+  const data = (error as { data?: { error?: string } }).data;
+  if (data?.error === "invalid_auth" || data?.error === "not_authed" || data?.error === "account_inactive") {
+    return `em-focus cannot start: Slack rejected SLACK_BOT_TOKEN (${data.error}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`;
+  }
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE")
+    return `em-focus cannot start: port ${process.env.PORT ?? 3000} is already in use; set PORT to a free one.`;
+  return `em-focus stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,139 @@
+import { resolve } from "node:path";
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface SlackSettings {
+  botToken: string;
+  /** Socket Mode when an app-level token is given; HTTP (Events API) otherwise. */
+  mode: "socket" | "http";
+  appToken: string | null;
+  signingSecret: string | null;
+  /** Base URL of every Web API call; null for Slack's own. */
+  apiUrl: string | null;
+}
+
+export interface Config {
+  contentDir: string;
+  /** Where articles without a front-matter `url` live; their sections' links are built on it. */
+  contentBaseUrl: string | null;
+  /** Public address of this app (HTTP mode); articles are then served at `<PUBLIC_URL>/articles/<slug>`. */
+  publicUrl: string | null;
+  port: number;
+  /** Interface to listen on; all of them when unset. */
+  host: string | null;
+  logLevel: LogLevel;
+  /** A PostgreSQL URL, or a SQLite file path. */
+  databaseUrl: string;
+  /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
+  slack: SlackSettings | null;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Settings that cannot be used. The message names every variable, what it is for and where to find it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      [
+        "em-focus cannot start: its settings are incomplete.",
+        ...problems.map((p) => `  - ${p.variable}: ${p.message}`),
+        'Put them in .env (see .env.example) or the environment. To try answers without Slack: npx em-focus ask "your question"',
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const WHERE = {
+  SLACK_BOT_TOKEN:
+    "the bot token (xoxb-…) the app uses for every Slack call. Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first).",
+  SLACK_SIGNING_SECRET:
+    "proves requests come from Slack in HTTP mode. Slack app settings → Basic Information → App Credentials → Signing Secret.",
+  SLACK_APP_TOKEN:
+    "an app-level token (xapp-…) with the connections:write scope, for Socket Mode. Slack app settings → Basic Information → App-Level Tokens.",
+} as const;
+
+function optionalUrl(env: NodeJS.ProcessEnv, name: string, problems: ConfigProblem[]): string | null {
+  const value = env[name]?.trim();
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http");
+    return value.replace(/\/+$/, "");
+  } catch {
+    problems.push({ variable: name, message: `must be an http(s) URL, got "${value.slice(0, 80)}"` });
+    return null;
+  }
+}
+
+/** Reads and validates the environment once. Throws ConfigError listing every problem found. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: ConfigProblem[] = [];
+  const portText = env.PORT?.trim() || "3000";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push({ variable: "PORT", message: `must be a port number (0–65535), got "${portText}"` });
+  }
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push({
+      variable: "LOG_LEVEL",
+      message: `must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`,
+    });
+  }
+  const publicUrl = optionalUrl(env, "PUBLIC_URL", problems);
+  const contentBaseUrl =
+    optionalUrl(env, "CONTENT_BASE_URL", problems) ?? (publicUrl ? `${publicUrl}/articles` : null);
+  const apiUrl = optionalUrl(env, "SLACK_API_URL", problems);
+
+  let slack: SlackSettings | null = null;
+  const botToken = env.SLACK_BOT_TOKEN?.trim();
+  const appToken = env.SLACK_APP_TOKEN?.trim() || null;
+  const signingSecret = env.SLACK_SIGNING_SECRET?.trim() || null;
+  if (botToken) {
+    if (!botToken.startsWith("xoxb-")) {
+      problems.push({
+        variable: "SLACK_BOT_TOKEN",
+        message: `must start with xoxb-: ${WHERE.SLACK_BOT_TOKEN}`,
+      });
+    }
+    if (appToken && !appToken.startsWith("xapp-")) {
+      problems.push({
+        variable: "SLACK_APP_TOKEN",
+        message: `must start with xapp-: ${WHERE.SLACK_APP_TOKEN}`,
+      });
+    }
+    slack = { botToken, mode: appToken ? "socket" : "http", appToken, signingSecret, apiUrl };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
+    contentBaseUrl,
+    publicUrl,
+    port,
+    host: env.HOST?.trim() || null,
+    logLevel,
+    databaseUrl: env.DATABASE_URL?.trim() || "data/em-focus.db",
+    slack,
+  };
+}
+
+/** The Slack settings the bot cannot run without; throws ConfigError naming each one missing. */
+export function requireSlack(config: Config, env: NodeJS.ProcessEnv = process.env): SlackSettings {
+  const problems: ConfigProblem[] = [];
+  if (!config.slack) {
+    problems.push({ variable: "SLACK_BOT_TOKEN", message: `missing — ${WHERE.SLACK_BOT_TOKEN}` });
+  }
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push({
+      variable: "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
+      message: `missing — set SLACK_APP_TOKEN for Socket Mode (easiest locally: ${WHERE.SLACK_APP_TOKEN}) or SLACK_SIGNING_SECRET for HTTP mode (${WHERE.SLACK_SIGNING_SECRET})`,
+    });
+  }
+  if (problems.length > 0 || !config.slack) throw new ConfigError(problems);
+  return config.slack;
+}

@@ -1,0 +1,62 @@
+import type { Logger, LogLevel } from "@slack/bolt";
+import type { LogLevel as Level } from "./config.js";
+
+/** Slack tokens as they appear in text, and values that follow a secret-sounding key. */
+const SECRET =
+  /\b(?:xox[abposre]-[\w-]+|xapp-[\w-]+)|(?<=(?:secret|token|authorization|password)["']?\s*[=:]\s*["']?(?:Bearer\s+)?)[^\s"',&}]{6,}/gi;
+
+/** A copy of a log argument with every secret replaced; nothing matching ever reaches a log line. */
+export function redact(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(SECRET, "[redacted]");
+  if (value instanceof Error) {
+    const copy = new Error(redact(value.message) as string);
+    copy.name = value.name;
+    copy.stack = redact(value.stack) as string;
+    const data = (value as { data?: unknown }).data;
+    if (data !== undefined) Object.assign(copy, { data: redact(data) });
+    return copy;
+  }
+  if (value && typeof value === "object") {
+    try {
+      return JSON.parse(JSON.stringify(value), (key, v: unknown) =>
+        /token|secret|authorization|password/i.test(key) && typeof v === "string" ? "[redacted]" : redact(v),
+      );
+    } catch {
+      return "[unloggable object]";
+    }
+  }
+  return value;
+}
+
+const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** A console logger in Bolt's shape that passes every argument through `redact`. */
+export function createLogger(
+  level: Level,
+  name = "em-focus",
+  sink: Pick<Console, "log" | "error"> = console,
+): Logger {
+  let current: Level = level;
+  let prefix = name;
+  const write =
+    (at: Level) =>
+    (...args: unknown[]) => {
+      if (ORDER[at] < ORDER[current]) return;
+      const line = [`[${at.toUpperCase()}] ${prefix}`, ...args.map(redact)];
+      if (at === "error" || at === "warn") sink.error(...line);
+      else sink.log(...line);
+    };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    setLevel: (l: LogLevel) => {
+      current = l as unknown as Level;
+    },
+    getLevel: () => current as unknown as LogLevel,
+    setName: (n: string) => {
+      prefix = n;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { webApi } from "@slack/bolt";
+import { type Io, UsageError } from "../cli.js";
+import { type Config, ConfigError } from "../config.js";
+import { PROMPTS_FOLDER } from "../content/load.js";
+import { loadPrompts } from "../content/prompts.js";
+import { createLogger } from "../log.js";
+import { openStore } from "../store/open.js";
+import { type DeliveryReport, deliverDuePrompts } from "./deliver.js";
+
+/** Generous for one call, yet well inside the delivery lease (see the note in deliver.ts). */
+const SLACK_CALL_TIMEOUT_MS = 30_000;
+
+export function formatReport(report: DeliveryReport): string {
+  return Object.entries(report)
+    .map(([what, n]) => `${what} ${n}`)
+    .join(", ");
+}
+
+/** `em-focus prompts deliver [--now <ISO time>]`: one delivery pass, as the running app does each minute. */
+export async function runPromptsCommand(
+  args: string[],
+  io: Io,
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== "deliver") throw new UsageError('did you mean "em-focus prompts deliver"?');
+  let now: Date | undefined;
+  try {
+    const { values } = parseArgs({ args: rest, options: { now: { type: "string" } }, allowPositionals: false });
+    if (values.now !== undefined) {
+      now = new Date(values.now);
+      if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time such as 2026-03-09T09:00:00Z`);
+    }
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (!config.slack) {
+    throw new ConfigError([
+      {
+        variable: "SLACK_BOT_TOKEN",
+        message: "missing — prompts are sent with the bot token (xoxb-…) from OAuth & Permissions.",
+      },
+    ]);
+  }
+
+  const logger = createLogger(config.logLevel, "em-focus prompts");
+  const prompts = loadPrompts(join(config.contentDir, PROMPTS_FOLDER));
+  const client = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: SLACK_CALL_TIMEOUT_MS,
+    logger,
+  });
+  const store = await openStore(config.databaseUrl);
+  try {
+    const report = await deliverDuePrompts({
+      store,
+      client,
+      prompts,
+      logger,
+      ...(now ? { now } : {}),
+      ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+    });
+    io.stdout.write(`prompts deliver: ${formatReport(report)}\n`);
+    return report.errors > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}

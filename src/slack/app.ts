@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, type CustomRoute, type Logger, type LogLevel } from "@slack/bolt";
+import type { Config, SlackSettings } from "../config.js";
+import type { Library } from "../content/types.js";
+import type { Matcher } from "../match/matcher.js";
+import type { Store } from "../store/types.js";
+import { articlePage } from "./article-page.js";
+import { RecentEvents } from "./dedupe.js";
+import { registerListeners } from "./listeners/index.js";
+
+/** Everything the listeners need, built once at start-up. */
+export interface BotDeps {
+  library: Library;
+  matcher: Matcher;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Starts listening (HTTP) or connects (Socket Mode). Resolves when ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The HTTP port actually bound (HTTP mode), useful when PORT=0. */
+  port(): number | null;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+function routes(deps: BotDeps): CustomRoute[] {
+  return [
+    {
+      path: "/healthz",
+      method: ["GET"],
+      handler: async (_req: IncomingMessage, res: ServerResponse) => {
+        const store = await deps.store.health();
+        json(res, store.ok ? 200 : 503, {
+          ok: store.ok,
+          content: { articles: deps.library.articles.length, sections: deps.library.sections.length },
+          store,
+        });
+      },
+    },
+    {
+      path: "/articles/:slug",
+      method: ["GET"],
+      handler: (req: IncomingMessage & { params?: Record<string, unknown> }, res: ServerResponse) => {
+        const article = deps.library.articles.find((a) => a.slug === req.params?.slug);
+        if (!article) {
+          res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+          res.end("No such article.\n");
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(articlePage(article));
+      },
+    },
+  ];
+}
+
+/**
+ * Builds the Bolt app in Socket Mode or HTTP mode from the settings; both are wired the same way.
+ * Web API calls fail fast (no retries, 429 rejected) because a person is waiting for each reply.
+ */
+export function createSlackApp(config: Config, settings: SlackSettings, deps: BotDeps): SlackApp {
+  const common = {
+    token: settings.botToken,
+    logger: deps.logger,
+    logLevel: config.logLevel as LogLevel,
+    customRoutes: routes(deps),
+    deferInitialization: true,
+    clientOptions: {
+      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logger: deps.logger,
+    },
+  };
+  const app =
+    settings.mode === "socket"
+      ? new App({
+          ...common,
+          socketMode: true,
+          appToken: settings.appToken ?? "",
+          installerOptions: { port: config.port },
+        })
+      : new App({ ...common, signingSecret: settings.signingSecret ?? "", port: config.port });
+
+  const recent = new RecentEvents();
+  // Slack resends an event it believes failed; the same event_id must never be answered twice.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === "string" && !recent.firstTime(eventId)) {
+      deps.logger.debug(`Ignoring repeated delivery of event ${eventId}`);
+      return;
+    }
+    await next();
+  });
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    deps.logger.error("Unhandled error in a listener", error);
+  });
+
+  let server: { address(): unknown } | null = null;
+  return {
+    app,
+    async start() {
+      await app.init();
+      const started = (await app.start(
+        config.host ? ({ port: config.port, host: config.host } as unknown as number) : config.port,
+      )) as unknown;
+      server =
+        started && typeof started === "object" && "address" in started ? (started as typeof server) : null;
+    },
+    async stop() {
+      await app.stop();
+    },
+    port() {
+      const address = server?.address();
+      return address && typeof address === "object" && "port" in address
+        ? (address as { port: number }).port
+        : null;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { App } from "@slack/bolt";
+import { answerQuestion } from "../../match/answer.js";
+import type { BotDeps } from "../app.js";
+import { parseCommand } from "../command.js";
+import { handleSubscriptionCommand } from "../subscriptions.js";
+import { overviewView, replyView } from "../views/answer.js";
+
+export const COMMAND = "/em-focus";
+
+export function registerCommands(app: App, deps: BotDeps): void {
+  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+    const parsed = parseCommand(command.text ?? "");
+    if (parsed.kind === "help") {
+      await ack({ response_type: "ephemeral", ...overviewView(deps.library) });
+      return;
+    }
+    if (parsed.kind === "ask") {
+      // Matching takes microseconds, so the answer rides on the acknowledgement itself.
+      const answer = answerQuestion(deps.matcher, parsed.question);
+      await ack({ response_type: "ephemeral", ...replyView(deps.library, answer, { buttons: true }) });
+      return;
+    }
+    await ack();
+    await handleSubscriptionCommand(parsed, command, { deps, client, respond });
+  });
+}

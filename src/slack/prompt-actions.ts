@@ -1,0 +1,243 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { choiceFromAction, PROMPT_ANSWER_ACTIONS, PROMPT_ANSWER_LABELS } from "../prompts/render.js";
+import { formatSchedule } from "../prompts/schedule.js";
+import type { PromptSchedule, SubscriptionTarget, Weekday } from "../store/types.js";
+import type { BotDeps } from "./app.js";
+import { HOME_ACTIONS, publishHome, SCHEDULE_MODAL, scheduleModal } from "./home.js";
+import { formatLocal, SUBSCRIPTION_ACTIONS, subscribe, timeZoneOf } from "./subscriptions.js";
+
+const NOTE_MODAL = "prompt_note";
+const ADD_NOTE = "prompt_add_note";
+
+function readSchedule(value: string | undefined): (PromptSchedule & { channel?: string }) | null {
+  try {
+    const parsed = JSON.parse(value ?? "") as { w?: unknown; t?: unknown; c?: unknown };
+    if (typeof parsed.w !== "number" || parsed.w < 0 || parsed.w > 6 || typeof parsed.t !== "string")
+      return null;
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(parsed.t)) return null;
+    return {
+      weekday: parsed.w as Weekday,
+      time: parsed.t,
+      ...(typeof parsed.c === "string" ? { channel: parsed.c } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Buttons and modals of the weekly prompts: subscribing, answering, notes, forgetting. */
+export function registerPromptActions(app: App, deps: BotDeps): void {
+  app.action<BlockAction<ButtonAction>>(SUBSCRIPTION_ACTIONS.cancel, async ({ ack, respond }) => {
+    await ack();
+    await respond({ delete_original: true });
+  });
+
+  for (const actionId of [SUBSCRIPTION_ACTIONS.subscribeMe, SUBSCRIPTION_ACTIONS.subscribeChannel]) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, respond }) => {
+      await ack();
+      const schedule = readSchedule(action.value);
+      if (!schedule)
+        return void (await respond({
+          replace_original: true,
+          text: "That button is out of date; run `/em-focus subscribe` again.",
+        }));
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      const toChannel = actionId === SUBSCRIPTION_ACTIONS.subscribeChannel && schedule.channel;
+      if (toChannel) {
+        const canPost = await client.conversations
+          .info({ channel: schedule.channel as string })
+          .then((info) => Boolean(info.channel?.is_member) && !info.channel?.is_archived)
+          .catch(() => false);
+        if (!canPost) {
+          await respond({
+            replace_original: true,
+            text: "I can't post in this channel yet. Invite me with `/invite @em-focus`, then run `/em-focus subscribe` again.",
+          });
+          return;
+        }
+      }
+      const target: SubscriptionTarget = toChannel
+        ? { teamId, targetType: "channel", targetId: schedule.channel as string }
+        : { teamId, targetType: "user", targetId: body.user.id };
+      const timeZone = await timeZoneOf(client, body.user.id, deps);
+      const { subscription } = await subscribe(
+        deps.store,
+        target,
+        body.user.id,
+        schedule,
+        timeZone,
+        deps.now(),
+      );
+      await respond({
+        replace_original: true,
+        text: `Subscribed ${toChannel ? `<#${target.targetId}>` : "you"}: a reflection prompt every *${formatSchedule(schedule)}* (${timeZone}). First one: ${formatLocal(subscription.nextPromptAt, timeZone)}.`,
+      });
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(
+    SUBSCRIPTION_ACTIONS.forgetConfirm,
+    async ({ ack, body, respond, client }) => {
+      await ack();
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      const report = await deps.store.forgetUser(teamId, body.user.id);
+      await respond({
+        replace_original: true,
+        text: `Done. Deleted ${report.subscriptions} subscription(s), ${report.deliveries} prompt record(s), ${report.answers} answer(s) and ${report.feedback} feedback record(s)${report.channelSubscriptionsAnonymised ? `; ${report.channelSubscriptionsAnonymised} channel subscription(s) you set up no longer name you` : ""}.`,
+      });
+      await publishHome(client, deps, teamId, body.user.id);
+    },
+  );
+
+  for (const actionId of Object.values(PROMPT_ANSWER_ACTIONS)) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, respond }) => {
+      await ack();
+      const choice = choiceFromAction(actionId);
+      const delivery = action.value ? await deps.store.getDelivery(action.value) : undefined;
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      if (!choice || !delivery || delivery.teamId !== teamId) {
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text: "That prompt is no longer stored (perhaps its data was deleted).",
+        });
+        return;
+      }
+      await deps.store.recordAnswer({
+        deliveryId: delivery.id,
+        teamId,
+        userId: body.user.id,
+        choice,
+        now: deps.now(),
+      });
+      const confirmation = `${choice === "skip" ? "Skipped this week" : `You answered *${PROMPT_ANSWER_LABELS[choice]}*`} — thanks. Change it any time with the buttons.`;
+      const noteButton = {
+        type: "actions" as const,
+        elements: [
+          {
+            type: "button" as const,
+            action_id: ADD_NOTE,
+            text: { type: "plain_text" as const, text: "Add a note" },
+            value: delivery.id,
+          },
+        ],
+      };
+      if (delivery.targetType === "user" && body.message && body.channel) {
+        // A person's own prompt: the message itself shows the answer.
+        const blocks = (body.message.blocks ?? []).filter(
+          (b: { block_id?: string }) => b.block_id !== "prompt_answer_confirmation",
+        );
+        await client.chat.update({
+          channel: body.channel.id,
+          ts: body.message.ts,
+          text: body.message.text ?? "Weekly reflection",
+          blocks: [
+            ...blocks.filter(
+              (b: { type?: string; block_id?: string }) =>
+                !(b.type === "actions" && b.block_id !== "prompt_answer"),
+            ),
+            {
+              type: "context",
+              block_id: "prompt_answer_confirmation",
+              elements: [{ type: "mrkdwn", text: confirmation }],
+            },
+            ...(choice === "skip" ? [] : [noteButton]),
+          ],
+        });
+      } else {
+        // A channel prompt is shared: each person's answer is confirmed to them alone.
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text: confirmation,
+          blocks: [
+            { type: "section", text: { type: "mrkdwn", text: confirmation } },
+            ...(choice === "skip" ? [] : [noteButton]),
+          ],
+        });
+      }
+      await publishHome(client, deps, teamId, body.user.id);
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(ADD_NOTE, async ({ ack, action, body, client }) => {
+    await ack();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: "modal",
+        callback_id: NOTE_MODAL,
+        private_metadata: action.value ?? "",
+        title: { type: "plain_text", text: "A note for this week" },
+        submit: { type: "plain_text", text: "Save" },
+        close: { type: "plain_text", text: "Cancel" },
+        blocks: [
+          {
+            type: "input",
+            block_id: "note",
+            label: { type: "plain_text", text: "What stood out? Only you can see it." },
+            element: { type: "plain_text_input", action_id: "note", multiline: true, max_length: 2000 },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(NOTE_MODAL, async ({ ack, view, body }) => {
+    const note = view.state.values.note?.note?.value?.trim() ?? "";
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const existing = await deps.store.getAnswer(view.private_metadata, body.user.id);
+    if (!existing) {
+      await ack({
+        response_action: "errors",
+        errors: { note: "Choose Narrow, Wide or IC on the prompt first." },
+      });
+      return;
+    }
+    await ack();
+    await deps.store.recordAnswer({
+      deliveryId: view.private_metadata,
+      teamId,
+      userId: body.user.id,
+      choice: existing.choice,
+      note: note === "" ? null : note,
+      now: deps.now(),
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.stop, async ({ ack, body, client }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    await deps.store.deleteSubscription({ teamId, targetType: "user", targetId: body.user.id });
+    await publishHome(client, deps, teamId, body.user.id);
+  });
+
+  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.schedule, async ({ ack, body, client }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const current = await deps.store.findSubscription({ teamId, targetType: "user", targetId: body.user.id });
+    await client.views.open({ trigger_id: body.trigger_id, view: scheduleModal(current?.schedule) });
+  });
+
+  app.view(SCHEDULE_MODAL, async ({ ack, view, body, client }) => {
+    const values = view.state.values;
+    const weekday = Number(values.weekday?.weekday?.selected_option?.value);
+    const time = values.time?.time?.selected_time ?? "";
+    if (!(weekday >= 0 && weekday <= 6) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+      await ack({ response_action: "errors", errors: { time: "Pick a day and a time." } });
+      return;
+    }
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const timeZone = await timeZoneOf(client, body.user.id, deps);
+    await subscribe(
+      deps.store,
+      { teamId, targetType: "user", targetId: body.user.id },
+      body.user.id,
+      { weekday: weekday as Weekday, time },
+      timeZone,
+      deps.now(),
+    );
+    await publishHome(client, deps, teamId, body.user.id);
+  });
+}

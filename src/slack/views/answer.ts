@@ -1,0 +1,206 @@
+import type { types } from "@slack/bolt";
+import type { FocusLevel, Library, Section } from "../../content/types.js";
+import type { Answer } from "../../match/answer.js";
+import { escapeMrkdwn, markdownToMrkdwn, truncate } from "../mrkdwn.js";
+
+export type Block = types.KnownBlock;
+
+/** A message body: blocks plus the plain fallback Slack shows in notifications. */
+export interface MessageView {
+  text: string;
+  blocks: Block[];
+}
+
+/** Block Kit limits, from Slack's reference. */
+export const LIMITS = { sectionText: 3000, contextText: 2000, buttonValue: 2000, blocks: 50 } as const;
+
+export const ACTIONS = {
+  share: "answer_share",
+  otherLevels: "answer_other_levels",
+  helpful: "answer_helpful",
+  notHelpful: "answer_not_helpful",
+} as const;
+
+export const LEVEL_NAMES: Record<FocusLevel, string> = { narrow: "Narrow", wide: "Wide", ic: "IC" };
+
+/** What an answer's buttons carry, so a click can rebuild the answer without any server state. */
+export interface AnswerRef {
+  article: string;
+  section: string;
+  question: string;
+}
+
+const QUESTION_IN_VALUE = 500;
+
+export function encodeAnswerRef(ref: AnswerRef): string {
+  return JSON.stringify({ a: ref.article, s: ref.section, q: truncate(ref.question, QUESTION_IN_VALUE) });
+}
+
+export function decodeAnswerRef(value: string | undefined): AnswerRef | null {
+  try {
+    const parsed = JSON.parse(value ?? "") as { a?: unknown; s?: unknown; q?: unknown };
+    if (typeof parsed.a !== "string" || typeof parsed.s !== "string") return null;
+    return { article: parsed.a, section: parsed.s, question: typeof parsed.q === "string" ? parsed.q : "" };
+  } catch {
+    return null;
+  }
+}
+
+export function findSection(library: Library, ref: Pick<AnswerRef, "article" | "section">): Section | null {
+  return library.sections.find((s) => s.article === ref.article && s.id === ref.section) ?? null;
+}
+
+function plain(text: string): types.PlainTextElement {
+  return { type: "plain_text", text, emoji: true };
+}
+
+function mrkdwn(text: string): types.MrkdwnElement {
+  return { type: "mrkdwn", text };
+}
+
+/** "Narrow focus: Focus on supporting…" for a level section, the heading otherwise. */
+export function sectionTitle(section: Section): string {
+  return section.level ? `${LEVEL_NAMES[section.level]} focus` : section.heading;
+}
+
+/** The question as the person typed it, shown back as plain text so it can never ping anyone. */
+export function echoQuestion(question: string): types.PlainTextElement {
+  return {
+    type: "plain_text",
+    text: `You asked: “${truncate(question.replace(/\s+/g, " ").trim(), 200)}”`,
+    emoji: false,
+  };
+}
+
+export interface AnswerViewOptions {
+  /** Show Share / Other levels / feedback buttons (ephemeral answers). */
+  buttons?: boolean;
+  /** Who shared the answer into the channel. */
+  sharedBy?: string;
+  /** Replaces the feedback buttons once feedback is given. */
+  feedbackNote?: string;
+}
+
+export function answerView(
+  section: Section,
+  question: string,
+  matchedWords: readonly string[],
+  options: AnswerViewOptions = {},
+): MessageView {
+  const title = sectionTitle(section);
+  const blocks: Block[] = [
+    {
+      type: "section",
+      text: mrkdwn(
+        truncate(`*${escapeMrkdwn(title)}* · ${escapeMrkdwn(section.summary)}`, LIMITS.sectionText),
+      ),
+    },
+    { type: "section", text: mrkdwn(truncate(markdownToMrkdwn(section.text), LIMITS.sectionText)) },
+  ];
+  const why =
+    matchedWords.length > 0
+      ? `Why this: you mentioned ${matchedWords
+          .slice(0, 6)
+          .map((w) => `“${escapeMrkdwn(w)}”`)
+          .join(", ")}`
+      : "Why this: it is the closest guidance in the article";
+  const link = section.url ? ` · <${section.url}|Read it in the article>` : "";
+  const context: (types.PlainTextElement | types.MrkdwnElement)[] = [];
+  if (question.trim()) context.push(echoQuestion(question));
+  context.push(mrkdwn(truncate(`${why}${link}`, LIMITS.contextText)));
+  if (options.sharedBy) context.push(mrkdwn(`Shared by <@${options.sharedBy}>`));
+  blocks.push({ type: "context", elements: context });
+  if (options.buttons) {
+    const value = encodeAnswerRef({ article: section.article, section: section.id, question });
+    const elements: types.Button[] = [
+      { type: "button", action_id: ACTIONS.share, text: plain("Share in channel"), style: "primary", value },
+      { type: "button", action_id: ACTIONS.otherLevels, text: plain("Other levels"), value },
+    ];
+    if (!options.feedbackNote) {
+      elements.push(
+        { type: "button", action_id: ACTIONS.helpful, text: plain("👍 Helpful"), value },
+        { type: "button", action_id: ACTIONS.notHelpful, text: plain("👎 Not helpful"), value },
+      );
+    }
+    blocks.push({ type: "actions", block_id: "answer_actions", elements });
+    if (options.feedbackNote) blocks.push({ type: "context", elements: [mrkdwn(options.feedbackNote)] });
+  }
+  return { text: truncate(`${title}: ${section.summary}`, 300), blocks };
+}
+
+/** The level sections of the library, one per level, in Narrow → Wide → IC order. */
+export function levelSections(library: Library): Section[] {
+  const found: Section[] = [];
+  for (const level of ["narrow", "wide", "ic"] as const) {
+    const section = library.sections.find((s) => s.level === level);
+    if (section) found.push(section);
+  }
+  return found;
+}
+
+function levelLine(section: Section): string {
+  const link = section.url ? ` <${section.url}|more>` : "";
+  return `*${escapeMrkdwn(sectionTitle(section))}* — ${escapeMrkdwn(section.summary)}${link}`;
+}
+
+/** The focus levels other than the answer's own, briefly. */
+export function otherLevelsView(library: Library, section: Section): MessageView {
+  const others = levelSections(library).filter((s) => s.id !== section.id || s.article !== section.article);
+  const heading = section.level
+    ? `Besides ${LEVEL_NAMES[section.level]}, the article names these levels of focus:`
+    : "The article names these levels of focus:";
+  return {
+    text: heading,
+    blocks: [
+      { type: "section", text: mrkdwn(heading) },
+      ...others.map(
+        (s): Block => ({ type: "section", text: mrkdwn(truncate(levelLine(s), LIMITS.sectionText)) }),
+      ),
+    ],
+  };
+}
+
+export const USAGE_LINES = [
+  "• `/em-focus <your question>` — e.g. `/em-focus I miss coding, should I go back?`",
+  "• Mention me in a thread — I answer in the thread (with no question, I answer the thread's first message)",
+  "• Send me a direct message",
+  "• `/em-focus subscribe [day] [time]` — a weekly reflection prompt (`status`, `skip`, `unsubscribe`, `forget-me`)",
+];
+
+/** The three levels and how to use the bot: for help, empty questions and the App Home. */
+export function overviewBlocks(library: Library): Block[] {
+  const article = library.articles[0];
+  const title = article ? article.title : "Levels of Engineering (Management) Focus";
+  return [
+    { type: "header", text: plain(truncate(title, 150)) },
+    {
+      type: "section",
+      text: mrkdwn(
+        "As an engineering leader you can focus on different levels. Each needs its own skills and fresh experience:",
+      ),
+    },
+    ...levelSections(library).map(
+      (s): Block => ({ type: "section", text: mrkdwn(truncate(levelLine(s), LIMITS.sectionText)) }),
+    ),
+    { type: "section", text: mrkdwn(`*How to ask*\n${USAGE_LINES.join("\n")}`) },
+  ];
+}
+
+export function overviewView(library: Library, lead?: string, question?: string): MessageView {
+  const blocks: Block[] = [];
+  if (lead) blocks.push({ type: "section", text: mrkdwn(lead) });
+  if (question?.trim()) blocks.push({ type: "context", elements: [echoQuestion(question)] });
+  blocks.push(...overviewBlocks(library));
+  return { text: lead ?? "Levels of Engineering (Management) Focus — how to use em-focus", blocks };
+}
+
+/** The reply to any question: the answer, or a friendly "no guidance" with the overview. */
+export function replyView(library: Library, answer: Answer, options: AnswerViewOptions = {}): MessageView {
+  if (answer.section) return answerView(answer.section, answer.question, answer.matchedWords, options);
+  if (answer.outcome === "empty") return overviewView(library);
+  return overviewView(
+    library,
+    "I have no guidance on that in the article — it is about where an engineering leader puts their focus. Here is the overview:",
+    answer.question,
+  );
+}

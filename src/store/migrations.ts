@@ -1,0 +1,119 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+
+/*
+ * Migrations are listed here rather than discovered on disk so they run the same from `src/`
+ * under tsx and from the compiled `dist/`. Names sort in the order they must run. Never edit a
+ * migration that has shipped; add a new one.
+ *
+ * Column types are the portable subset: `text`, `integer`, and `bigint` for epoch milliseconds
+ * (SQLite gives `bigint` integer affinity; PostgreSQL needs 8 bytes for them).
+ */
+const migrations: Record<string, Migration> = {
+  "0001_prompts_and_feedback": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("subscriptions")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("target_type", "text", (col) => col.notNull())
+        .addColumn("target_id", "text", (col) => col.notNull())
+        .addColumn("subscribed_by", "text")
+        .addColumn("weekday", "integer", (col) => col.notNull())
+        .addColumn("time", "text", (col) => col.notNull())
+        .addColumn("time_zone", "text", (col) => col.notNull())
+        .addColumn("next_prompt_at", "bigint", (col) => col.notNull())
+        .addColumn("skip_next", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("paused_reason", "text")
+        .addColumn("paused_at", "bigint")
+        .addColumn("prompts_used", "text", (col) => col.notNull().defaultTo("[]"))
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .addColumn("updated_at", "bigint", (col) => col.notNull())
+        .addUniqueConstraint("subscriptions_target_unique", ["team_id", "target_type", "target_id"])
+        .execute();
+      await db.schema
+        .createIndex("subscriptions_next_prompt_at_idx")
+        .on("subscriptions")
+        .columns(["next_prompt_at", "id"])
+        .execute();
+      await db.schema
+        .createIndex("subscriptions_subscribed_by_idx")
+        .on("subscriptions")
+        .columns(["team_id", "subscribed_by"])
+        .execute();
+
+      await db.schema
+        .createTable("deliveries")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("subscription_id", "text", (col) => col.notNull())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("target_type", "text", (col) => col.notNull())
+        .addColumn("target_id", "text", (col) => col.notNull())
+        .addColumn("due_at", "bigint", (col) => col.notNull())
+        .addColumn("prompt_id", "text")
+        .addColumn("status", "text", (col) => col.notNull())
+        .addColumn("attempts", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("lease_owner", "text")
+        .addColumn("lease_expires_at", "bigint")
+        .addColumn("next_attempt_at", "bigint")
+        .addColumn("last_error", "text")
+        .addColumn("channel_id", "text")
+        .addColumn("message_ts", "text")
+        .addColumn("sent_at", "bigint")
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .addColumn("updated_at", "bigint", (col) => col.notNull())
+        // The claim: at most one delivery per subscription and due time, whoever inserts first.
+        .addUniqueConstraint("deliveries_subscription_due_unique", ["subscription_id", "due_at"])
+        .execute();
+      await db.schema.createIndex("deliveries_status_idx").on("deliveries").columns(["status"]).execute();
+      await db.schema
+        .createIndex("deliveries_target_idx")
+        .on("deliveries")
+        .columns(["team_id", "target_type", "target_id"])
+        .execute();
+
+      await db.schema
+        .createTable("answers")
+        .addColumn("delivery_id", "text", (col) => col.notNull())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("user_id", "text", (col) => col.notNull())
+        .addColumn("choice", "text", (col) => col.notNull())
+        .addColumn("note", "text")
+        .addColumn("prompt_id", "text")
+        .addColumn("due_at", "bigint", (col) => col.notNull())
+        .addColumn("answered_at", "bigint", (col) => col.notNull())
+        .addPrimaryKeyConstraint("answers_pk", ["delivery_id", "user_id"])
+        .execute();
+      await db.schema
+        .createIndex("answers_user_idx")
+        .on("answers")
+        .columns(["team_id", "user_id", "due_at"])
+        .execute();
+
+      await db.schema
+        .createTable("feedback")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("user_id", "text", (col) => col.notNull())
+        .addColumn("article_slug", "text", (col) => col.notNull())
+        .addColumn("section_id", "text", (col) => col.notNull())
+        .addColumn("helpful", "integer", (col) => col.notNull())
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex("feedback_user_idx").on("feedback").columns(["team_id", "user_id"]).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of ["feedback", "answers", "deliveries", "subscriptions"]) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
+
+/** Name of the newest migration, for health output and tests. */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? "";

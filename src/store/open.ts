@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { migrationProvider } from "./migrations.js";
+import type { Database } from "./schema.js";
+import { createStore } from "./store.js";
+import type { DialectName, Store } from "./types.js";
+
+const INT8_OID = 20;
+
+export interface OpenStoreOptions {
+  /** Largest number of PostgreSQL connections (default 10). */
+  readonly poolSize?: number;
+  /** Receives errors of idle PostgreSQL connections, which would otherwise crash the process. */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl);
+}
+
+/** The SQLite file a `DATABASE_URL` names: a path, a `file:` path or URL, or `:memory:`. */
+export function sqlitePathFrom(databaseUrl: string): string {
+  if (databaseUrl === ":memory:" || databaseUrl === "file::memory:") return ":memory:";
+  if (databaseUrl.startsWith("file://")) return fileURLToPath(databaseUrl);
+  if (databaseUrl.startsWith("file:")) return databaseUrl.slice("file:".length);
+  return databaseUrl;
+}
+
+/** Hides the password of a database URL for messages and logs. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  return databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}
+
+function openSqlite(databaseUrl: string): Kysely<Database> {
+  const path = sqlitePathFrom(databaseUrl);
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 5000");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(databaseUrl: string, options: OpenStoreOptions): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    // Timestamps are int8; parse them on this pool only, not for every pg user in the process.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID && format !== "binary"
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on("error", options.onPoolError ?? ((error) => console.error("PostgreSQL pool error:", error.message)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Opens the database named by `databaseUrl` (PostgreSQL URL, SQLite path, `file:` path or
+ * `:memory:`) and brings its schema to the latest migration.
+ */
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const dialect: DialectName = isPostgresUrl(databaseUrl) ? "postgres" : "sqlite";
+  let db: Kysely<Database>;
+  try {
+    db = dialect === "postgres" ? openPostgres(databaseUrl, options) : openSqlite(databaseUrl);
+  } catch (error) {
+    throw new Error(`Cannot open the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await db.destroy().catch(() => {});
+    throw new Error(`Cannot migrate the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  return createStore(db, dialect);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,77 @@
+/**
+ * Table shapes as Kysely sees them. Timestamps are epoch milliseconds (`bigint` on PostgreSQL,
+ * `integer` affinity on SQLite); flags are 0/1 integers because SQLite has no boolean type.
+ */
+export interface Database {
+  subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
+  answers: AnswersTable;
+  feedback: FeedbackTable;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  team_id: string;
+  /** "user" (a DM to the person) or "channel" (a team reflection posted in the channel). */
+  target_type: string;
+  /** User id for user targets, channel id for channel targets. */
+  target_id: string;
+  /** Who subscribed; null once that person has asked to be forgotten (channel targets only). */
+  subscribed_by: string | null;
+  /** 0 = Sunday … 6 = Saturday, as in cron and `Date#getDay`. */
+  weekday: number;
+  /** Local wall-clock time "HH:MM" in `time_zone`. */
+  time: string;
+  time_zone: string;
+  next_prompt_at: number;
+  skip_next: number;
+  paused_reason: string | null;
+  paused_at: number | null;
+  /** JSON array of prompt ids already sent in the current rotation. */
+  prompts_used: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  subscription_id: string;
+  team_id: string;
+  target_type: string;
+  target_id: string;
+  due_at: number;
+  prompt_id: string | null;
+  status: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  channel_id: string | null;
+  message_ts: string | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AnswersTable {
+  delivery_id: string;
+  team_id: string;
+  user_id: string;
+  choice: string;
+  note: string | null;
+  prompt_id: string | null;
+  /** Copied from the delivery so history needs no join and survives unsubscribing. */
+  due_at: number;
+  answered_at: number;
+}
+
+export interface FeedbackTable {
+  id: string;
+  team_id: string;
+  user_id: string;
+  article_slug: string;
+  section_id: string;
+  helpful: number;
+  created_at: number;
+}
