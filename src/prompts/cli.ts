@@ -29,10 +29,15 @@ export async function runPromptsCommand(
   if (subcommand !== "deliver") throw new UsageError('did you mean "em-focus prompts deliver"?');
   let now: Date | undefined;
   try {
-    const { values } = parseArgs({ args: rest, options: { now: { type: "string" } }, allowPositionals: false });
+    const { values } = parseArgs({
+      args: rest,
+      options: { now: { type: "string" } },
+      allowPositionals: false,
+    });
     if (values.now !== undefined) {
       now = new Date(values.now);
-      if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time such as 2026-03-09T09:00:00Z`);
+      if (Number.isNaN(now.getTime()))
+        throw new Error(`--now must be an ISO time such as 2026-03-09T09:00:00Z`);
     }
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));

@@ -183,7 +183,10 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     }
   }
 
-  type TimeZoneLookup = { kind: "zone"; timeZone: string } | { kind: "pause"; reason: string } | { kind: "keep" };
+  type TimeZoneLookup =
+    | { kind: "zone"; timeZone: string }
+    | { kind: "pause"; reason: string }
+    | { kind: "keep" };
 
   async function currentTimeZone(userId: string): Promise<TimeZoneLookup> {
     const result = await callSlack(() => client.users.info({ user: userId }));
@@ -195,7 +198,9 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     }
     if (result.failure.kind === "pause") return { kind: "pause", reason: result.failure.reason };
     // The stored zone is a fine fallback: it was right last week.
-    logger.warn(`users.info failed for ${userId} (${describe(result.failure)}); keeping the stored time zone`);
+    logger.warn(
+      `users.info failed for ${userId} (${describeFailure(result.failure)}); keeping the stored time zone`,
+    );
     return { kind: "keep" };
   }
 
@@ -228,7 +233,9 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
         now,
       });
       if (!recorded) {
-        logger.warn(`Delivery ${delivery.id} was sent after its lease passed to another instance; it may show twice`);
+        logger.warn(
+          `Delivery ${delivery.id} was sent after its lease passed to another instance; it may show twice`,
+        );
       }
       return "sent";
     }
@@ -258,7 +265,9 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
       case "transient": {
         const delay = retryDelaysMs[delivery.attempts - 1];
         if (delivery.attempts >= maxAttempts || delay === undefined) {
-          logger.error(`Giving up on delivery ${delivery.id} after ${delivery.attempts} attempts: ${failure.reason}`);
+          logger.error(
+            `Giving up on delivery ${delivery.id} after ${delivery.attempts} attempts: ${failure.reason}`,
+          );
           const done = await store.markDeliveryFailed(delivery.id, {
             owner,
             error: failure.reason,
@@ -340,7 +349,9 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
       });
       if (recorded) {
         report[status] += 1;
-        if (status === "missed") logger.info(`Prompt for ${subscription.id} due ${dueAt.toISOString()} was missed`);
+        if (status === "missed") {
+          logger.info(`Prompt for ${subscription.id} due ${dueAt.toISOString()} was missed`);
+        }
       }
       return;
     }
@@ -419,7 +430,10 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     }
     let after: { nextPromptAt: Date; id: string } | undefined;
     for (;;) {
-      const page = await store.listDueSubscriptions(passStart, after ? { limit: batchSize, after } : { limit: batchSize });
+      const page = await store.listDueSubscriptions(
+        passStart,
+        after ? { limit: batchSize, after } : { limit: batchSize },
+      );
       for (const subscription of page) yield { kind: "due", subscription };
       const last = page.at(-1);
       if (!last || page.length < batchSize) break;
@@ -438,7 +452,8 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
         else await deliverDue(item.subscription);
       } catch (error) {
         report.errors += 1;
-        const what = item.kind === "retry" ? `delivery ${item.delivery.id}` : `subscription ${item.subscription.id}`;
+        const what =
+          item.kind === "retry" ? `delivery ${item.delivery.id}` : `subscription ${item.subscription.id}`;
         logger.error(`Prompt delivery for ${what} failed; a later pass retries it`, error);
       }
     }
@@ -450,6 +465,6 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   return report;
 }
 
-function describe(failure: { kind: string; reason?: string }): string {
+function describeFailure(failure: { kind: string; reason?: string }): string {
   return failure.reason ?? failure.kind;
 }

@@ -43,7 +43,8 @@ function escapeMrkdwn(text: string): string {
 
 /** A plain message with the four answer buttons; the Slack layer may inject a richer one. */
 export const renderPlainPrompt: RenderPrompt = (prompt, delivery) => {
-  const heading = delivery.targetType === "channel" ? "Team focus reflection" : "Your weekly focus reflection";
+  const heading =
+    delivery.targetType === "channel" ? "Team focus reflection" : "Your weekly focus reflection";
   const order: AnswerChoice[] = ["narrow", "wide", "ic", "skip"];
   return {
     text: `${heading}: ${prompt.text}`,

@@ -17,7 +17,10 @@ function byOrder(a: Prompt, b: Prompt): number {
  * again once all are used. Ids of prompts that no longer exist are dropped, so removing a file
  * cannot stall a rotation; a newly added prompt is picked up in the current pass.
  */
-export function nextPromptFor(prompts: readonly Prompt[], promptsUsed: readonly string[]): NextPrompt | undefined {
+export function nextPromptFor(
+  prompts: readonly Prompt[],
+  promptsUsed: readonly string[],
+): NextPrompt | undefined {
   const sorted = [...prompts].sort(byOrder);
   const first = sorted[0];
   if (!first) return undefined;

@@ -64,7 +64,8 @@ function timeFrom(word: string): TimeParse {
   if (twelveHour) {
     const hour = Number(twelveHour[1]);
     const minute = Number(twelveHour[2] ?? "0");
-    if (hour < 1 || hour > 12) return { ok: false, problem: `With am/pm the hour must be 1–12 (got ${hour}).` };
+    if (hour < 1 || hour > 12)
+      return { ok: false, problem: `With am/pm the hour must be 1–12 (got ${hour}).` };
     if (minute > 59) return { ok: false, problem: `The minutes must be 00–59 (got ${twelveHour[2]}).` };
     const pm = twelveHour[3]?.startsWith("p") ?? false;
     return { ok: true, time: `${pad((hour % 12) + (pm ? 12 : 0))}:${pad(minute)}` };
@@ -78,7 +79,10 @@ function timeFrom(word: string): TimeParse {
     return { ok: true, time: `${pad(hour)}:${pad(minute)}` };
   }
   if (/^\d{1,2}$/.test(word)) {
-    return { ok: false, problem: `"${word}" could be morning or evening: write ${word}:00, ${word}am or ${word}pm.` };
+    return {
+      ok: false,
+      problem: `"${word}" could be morning or evening: write ${word}:00, ${word}am or ${word}pm.`,
+    };
   }
   if (/^\d/.test(word)) return { ok: false, problem: `"${word}" is not a time I can read.` };
   return undefined;
@@ -111,7 +115,8 @@ export function parseSchedule(text: string): ScheduleParse {
     const cleaned = word.replace(/\.$/, "");
     const day = weekdayFrom(cleaned);
     if (day !== undefined) {
-      if (weekday !== undefined && weekday !== day) return fail("Give one day only: prompts come once a week.");
+      if (weekday !== undefined && weekday !== day)
+        return fail("Give one day only: prompts come once a week.");
       weekday = day;
       continue;
     }

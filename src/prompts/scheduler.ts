@@ -46,9 +46,13 @@ export function startPromptDelivery(options: PromptDeliveryOptions): PromptDeliv
     return running;
   }
 
-  const job = new Cron(options.pattern ?? "* * * * *", { name: "em-focus prompt delivery", unref: true }, () => {
-    void runOnce();
-  });
+  const job = new Cron(
+    options.pattern ?? "* * * * *",
+    { name: "em-focus prompt delivery", unref: true },
+    () => {
+      void runOnce();
+    },
+  );
 
   return {
     runOnce,

@@ -43,7 +43,10 @@ export function classifySlackError(error: unknown): SlackFailure {
   switch (code) {
     case "slack_webapi_rate_limited_error": {
       const seconds = Number(field(error, "retryAfter"));
-      return { kind: "rate_limited", retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000 };
+      return {
+        kind: "rate_limited",
+        retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
+      };
     }
     case "slack_webapi_platform_error": {
       const reason = String(field(field(error, "data"), "error") ?? "unknown_error");
@@ -56,7 +59,10 @@ export function classifySlackError(error: unknown): SlackFailure {
       const status = Number(field(error, "statusCode"));
       if (status === 429) {
         const header = Number(field(field(error, "headers"), "retry-after"));
-        return { kind: "rate_limited", retryAfterMs: Number.isFinite(header) && header > 0 ? header * 1000 : 1000 };
+        return {
+          kind: "rate_limited",
+          retryAfterMs: Number.isFinite(header) && header > 0 ? header * 1000 : 1000,
+        };
       }
       if (status >= 500 || status === 408) return { kind: "transient", reason: `http_${status}` };
       return { kind: "permanent", reason: `http_${status}` };

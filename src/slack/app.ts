@@ -76,6 +76,8 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     clientOptions: {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
       retryConfig: { retries: 0 },
+      // Well inside the prompt delivery lease, so a hung send cannot outlive its claim.
+      timeout: 30_000,
       rejectRateLimitedCalls: true,
       logger: deps.logger,
     },

@@ -9,7 +9,9 @@ export function escapeMrkdwn(text: string): string {
 /** Cuts text to `max` characters on a word boundary, marking the cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  let cut = text.slice(0, max - 1);
+  // Never split an emoji (or any surrogate pair) in half.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   const space = cut.lastIndexOf(" ");
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }

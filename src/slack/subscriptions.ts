@@ -135,11 +135,7 @@ export async function handleSubscriptionCommand(
     case "subscribe": {
       const parsed = parseSchedule(command.args);
       if (!parsed.ok) {
-        await reply(
-          text(
-            `${escapeMrkdwn(parsed.message)}\nExamples: \`/em-focus subscribe\` (Monday 09:00), \`/em-focus subscribe fri 4pm\`, \`/em-focus subscribe tue 9:30\`.`,
-          ),
-        );
+        await reply(text(escapeMrkdwn(parsed.message)));
         return;
       }
       const schedule = { weekday: parsed.weekday, time: parsed.time };

@@ -26,7 +26,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * `timeZone`. Only calendar dates are computed in UTC, never offsets, so DST cannot shift it.
  */
 export function weekStartIn(timeZone: string, instant: Date): string {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   const sinceMonday = WEEKDAY_INDEX[parts.weekday ?? ""] ?? 0;
   const localDate = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
   return new Date(localDate - sinceMonday * DAY_MS).toISOString().slice(0, 10);

@@ -99,7 +99,11 @@ const migrations: Record<string, Migration> = {
         .addColumn("helpful", "integer", (col) => col.notNull())
         .addColumn("created_at", "bigint", (col) => col.notNull())
         .execute();
-      await db.schema.createIndex("feedback_user_idx").on("feedback").columns(["team_id", "user_id"]).execute();
+      await db.schema
+        .createIndex("feedback_user_idx")
+        .on("feedback")
+        .columns(["team_id", "user_id"])
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       for (const table of ["feedback", "answers", "deliveries", "subscriptions"]) {

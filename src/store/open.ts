@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { migrationProvider } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -57,7 +57,10 @@ function openPostgres(databaseUrl: string, options: OpenStoreOptions): Kysely<Da
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  pool.on("error", options.onPoolError ?? ((error) => console.error("PostgreSQL pool error:", error.message)));
+  pool.on(
+    "error",
+    options.onPoolError ?? ((error) => console.error("PostgreSQL pool error:", error.message)),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -75,7 +78,19 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
       cause: error,
     });
   }
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  let error: unknown;
+  try {
+    // Kysely looks for its bookkeeping tables in every schema unless told which one, so another
+    // schema's copy (a second app, a parallel test run) would be mistaken for ours.
+    const migrationTableSchema = dialect === "postgres" ? await currentSchema(db) : undefined;
+    ({ error } = await new Migrator({
+      db,
+      provider: migrationProvider,
+      ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    }).migrateToLatest());
+  } catch (thrown) {
+    error = thrown;
+  }
   if (error) {
     await db.destroy().catch(() => {});
     throw new Error(`Cannot migrate the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
@@ -83,6 +98,11 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     });
   }
   return createStore(db, dialect);
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? "public";
 }
 
 function messageOf(error: unknown): string {

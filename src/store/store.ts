@@ -130,6 +130,26 @@ function changed(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint } | 
   return Number(result?.numUpdatedRows ?? result?.numDeletedRows ?? 0n) > 0;
 }
 
+/**
+ * A delivery for this due time already exists, so it has been handled; if the subscription still
+ * points at that time (normally the pass that handled it moved it on), move it on too rather than
+ * find it due again on every pass.
+ */
+async function moveOnPastHandledDueTime(
+  trx: Kysely<Database>,
+  subscriptionId: string,
+  expectedNextPromptAt: Date,
+  nextPromptAt: Date,
+  now: number,
+): Promise<void> {
+  await trx
+    .updateTable("subscriptions")
+    .set({ next_prompt_at: nextPromptAt.getTime(), updated_at: now })
+    .where("id", "=", subscriptionId)
+    .where("next_prompt_at", "=", expectedNextPromptAt.getTime())
+    .execute();
+}
+
 /** Domain operations over an already migrated database. */
 export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
   async function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T | undefined> {
@@ -314,7 +334,16 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
           .onConflict((oc) => oc.columns(["subscription_id", "due_at"]).doNothing())
           .returningAll()
           .executeTakeFirst();
-        if (!inserted) return undefined;
+        if (!inserted) {
+          await moveOnPastHandledDueTime(
+            trx,
+            input.subscriptionId,
+            input.expectedNextPromptAt,
+            input.nextPromptAt,
+            now,
+          );
+          return undefined;
+        }
         const moved = await trx
           .updateTable("subscriptions")
           .set({
@@ -357,7 +386,16 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
           })
           .onConflict((oc) => oc.columns(["subscription_id", "due_at"]).doNothing())
           .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+          await moveOnPastHandledDueTime(
+            trx,
+            input.subscriptionId,
+            input.expectedNextPromptAt,
+            input.nextPromptAt,
+            now,
+          );
+          return false;
+        }
         const moved = await trx
           .updateTable("subscriptions")
           .set({
@@ -546,7 +584,9 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
           answered_at: now,
         })
         .onConflict((oc) =>
-          oc.columns(["delivery_id", "user_id"]).doUpdateSet({ choice: input.choice, answered_at: now, ...noteChange }),
+          oc
+            .columns(["delivery_id", "user_id"])
+            .doUpdateSet({ choice: input.choice, answered_at: now, ...noteChange }),
         )
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -242,7 +242,10 @@ export interface Store {
     failure: { owner: string; error: string; pauseSubscription: boolean; now: Date },
   ): Promise<boolean>;
   markDeliveryMissed(id: string, missed: { owner: string; now: Date }): Promise<boolean>;
-  markDeliveryCancelled(id: string, cancelled: { owner: string; reason: string; now: Date }): Promise<boolean>;
+  markDeliveryCancelled(
+    id: string,
+    cancelled: { owner: string; reason: string; now: Date },
+  ): Promise<boolean>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   listDeliveries(subscriptionId: string): Promise<Delivery[]>;
 

@@ -4,7 +4,7 @@ import { registerPromptActions } from "../prompt-actions.js";
 import { ACTIONS, answerView, decodeAnswerRef, findSection, otherLevelsView } from "../views/answer.js";
 
 const GONE =
-  "That answer is no longer in the article (the content changed). Ask again with `/em-focus <question>`.";
+  "That answer is no longer in the article (the content changed). Ask again with `/em-focus &lt;question&gt;`.";
 
 export function registerActions(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.share, async ({ ack, action, body, respond }) => {

@@ -32,8 +32,18 @@ export interface AnswerRef {
 
 const QUESTION_IN_VALUE = 500;
 
+/**
+ * The button value, always within Slack's 2,000 characters: control characters (six-character JSON
+ * escapes each) become spaces, and the question is shortened further if escapes still make it too long.
+ */
 export function encodeAnswerRef(ref: AnswerRef): string {
-  return JSON.stringify({ a: ref.article, s: ref.section, q: truncate(ref.question, QUESTION_IN_VALUE) });
+  let question = truncate(ref.question.replace(/[\p{Cc}\s]+/gu, " ").trim(), QUESTION_IN_VALUE);
+  let value = JSON.stringify({ a: ref.article, s: ref.section, q: question });
+  while (value.length > LIMITS.buttonValue && question !== "") {
+    question = question.length > 20 ? truncate(question, Math.floor(question.length / 2)) : "";
+    value = JSON.stringify({ a: ref.article, s: ref.section, q: question });
+  }
+  return value;
 }
 
 export function decodeAnswerRef(value: string | undefined): AnswerRef | null {
@@ -161,7 +171,7 @@ export function otherLevelsView(library: Library, section: Section): MessageView
 }
 
 export const USAGE_LINES = [
-  "• `/em-focus <your question>` — e.g. `/em-focus I miss coding, should I go back?`",
+  "• `/em-focus &lt;your question&gt;` — e.g. `/em-focus I miss coding, should I go back?`",
   "• Mention me in a thread — I answer in the thread (with no question, I answer the thread's first message)",
   "• Send me a direct message",
   "• `/em-focus subscribe [day] [time]` — a weekly reflection prompt (`status`, `skip`, `unsubscribe`, `forget-me`)",
