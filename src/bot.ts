@@ -68,8 +68,9 @@ export function explainStartupError(error: unknown): string {
   if (data?.error === "invalid_auth" || data?.error === "not_authed" || data?.error === "account_inactive") {
     return `em-focus cannot start: Slack rejected SLACK_BOT_TOKEN (${data.error}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`;
   }
-  const code = (error as { code?: string }).code;
+  const { code, port } = error as { code?: string; port?: number };
+  // The port comes from the error itself: startBot may have been given an env other than process.env.
   if (code === "EADDRINUSE")
-    return `em-focus cannot start: port ${process.env.PORT ?? 3000} is already in use; set PORT to a free one.`;
+    return `em-focus cannot start: port ${port ?? process.env.PORT ?? 3000} is already in use; set PORT to a free one.`;
   return `em-focus stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -18,9 +18,11 @@ export function redact(value: unknown): unknown {
   }
   if (value && typeof value === "object") {
     try {
-      return JSON.parse(JSON.stringify(value), (key, v: unknown) =>
-        /token|secret|authorization|password/i.test(key) && typeof v === "string" ? "[redacted]" : redact(v),
-      );
+      // The reviver sees every nested value once; only strings need looking at.
+      return JSON.parse(JSON.stringify(value), (key, v: unknown) => {
+        if (/token|secret|authorization|password/i.test(key) && v !== null && typeof v !== "object") return "[redacted]";
+        return typeof v === "string" ? redact(v) : v;
+      });
     } catch {
       return "[unloggable object]";
     }

@@ -19,6 +19,7 @@ type Block =
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$/;
 const BOLD_LEAD = /^\*\*(.+?)\*\*|^__(.+?)__/;
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const FENCE = /^ {0,3}(```|~~~)/;
 
 function toBlocks(body: string): Block[] {
@@ -30,7 +31,9 @@ function toBlocks(body: string): Block[] {
     if (current) blocks.push(current);
     current = null;
   };
-  for (const line of body.replace(/\r\n?/g, "\n").split("\n")) {
+  // HTML comments (`<!-- more -->`) are notes for the renderer, not guidance.
+  const text = body.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "");
+  for (const line of text.split("\n")) {
     if (fence !== null) {
       // Code stays with whatever block it is in; nothing inside a fence is a boundary.
       current = current ?? { kind: "paragraph", lines: [] };
@@ -53,6 +56,10 @@ function toBlocks(body: string): Block[] {
     }
     const blankBefore = afterBlank;
     afterBlank = false;
+    if (THEMATIC_BREAK.test(line)) {
+      close();
+      continue;
+    }
     const heading = HEADING.exec(line);
     if (heading) {
       close();
@@ -137,6 +144,8 @@ export function splitSections(body: string): RawSection[] {
       case "paragraph":
       case "list": {
         const markdown = block.lines.join("\n");
+        // An image or other markup with no words cannot answer anything.
+        if (plainText(markdown) === "") break;
         const last = sections.at(-1);
         if (block.kind === "list" && last && pendingHeading === null) {
           // A plain list continues the section before it.

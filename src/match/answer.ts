@@ -1,6 +1,7 @@
 import type { FocusLevel, Section } from "../content/types.js";
 import type { Matcher } from "./matcher.js";
 import { cleanQuestion } from "./question.js";
+import { tokenize } from "./terms.js";
 
 /** The guidance given for a question; the shape `em-focus ask --json` prints. */
 export interface AnswerBody {
@@ -29,7 +30,7 @@ export interface Answer {
 }
 
 export function answerQuestion(matcher: Matcher, question: string): Answer {
-  if (cleanQuestion(question) === "") {
+  if (tokenize(cleanQuestion(question)).length === 0) {
     return { question, outcome: "empty", answer: null, section: null, matchedWords: [] };
   }
   const match = matcher.best(question);

@@ -12,7 +12,7 @@ export function cleanQuestion(raw: string): string {
     .replace(/<(?:https?|mailto):[^>|]*\|([^>]*)>/g, " $1 ") // a link keeps its label
     .replace(/<(?:https?|mailto):[^>]*>/g, " ")
     .replace(/https?:\/\/\S+/g, " ")
-    .replace(/:[a-z0-9_+'-]+:/gi, " ") // :thinking_face:, :+1:, :skin-tone-2:
+    .replace(/(?<![\p{L}\p{N}]):[a-z0-9_+'-]+:/giu, " ") // :thinking_face:, :+1:, :skin-tone-2:, not 1:1s:
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
