@@ -20,7 +20,8 @@ export function redact(value: unknown): unknown {
     try {
       // The reviver sees every nested value once; only strings need looking at.
       return JSON.parse(JSON.stringify(value), (key, v: unknown) => {
-        if (/token|secret|authorization|password/i.test(key) && v !== null && typeof v !== "object") return "[redacted]";
+        if (/token|secret|authorization|password/i.test(key) && v !== null && typeof v !== "object")
+          return "[redacted]";
         return typeof v === "string" ? redact(v) : v;
       });
     } catch {

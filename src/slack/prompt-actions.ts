@@ -7,7 +7,8 @@ import { HOME_ACTIONS, publishHome, SCHEDULE_MODAL, scheduleModal } from "./home
 import { formatLocal, SUBSCRIPTION_ACTIONS, subscribe, timeZoneOf } from "./subscriptions.js";
 
 const NOTE_MODAL = "prompt_note";
-const ADD_NOTE = "prompt_add_note";
+export const PROMPT_NOTE_ACTION = "prompt_add_note";
+const ADD_NOTE = PROMPT_NOTE_ACTION;
 
 function readSchedule(value: string | undefined): (PromptSchedule & { channel?: string }) | null {
   try {

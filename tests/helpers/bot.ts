@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
 import type { AppTarget } from "./slack-requests.js";
@@ -11,7 +12,7 @@ export const CONTENT_BASE_URL = "https://example.test/articles";
 export const ARTICLE_SLUG = "levels-of-engineering-management-focus";
 export const ARTICLE_URL = `${CONTENT_BASE_URL}/${ARTICLE_SLUG}`;
 /** The repository's own content, whatever the working directory of the test run. */
-export const CONTENT_DIR = resolve(import.meta.dirname, "../../content");
+export const CONTENT_DIR = fileURLToPath(new URL("../../content", import.meta.url));
 
 export interface TestBot {
   fake: FakeSlack;
@@ -103,4 +104,142 @@ export async function startTestBot(options: StartTestBotOptions = {}): Promise<T
 /** Waits a little, for asserting that something did NOT happen (pair it with a positive control). */
 export function settle(ms = 150): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looking into Slack messages
+
+type Json = unknown;
+
+export interface TextField {
+  /** JSON-pointer-like path, e.g. `/blocks/2/elements/0/text`. */
+  path: string;
+  text: string;
+  /**
+   * `mrkdwn`: Slack parses it (mrkdwn text objects and a message's top-level `text`);
+   * `plain_text`: shown literally, never parsed; `hidden`: never shown (button values, ids, URLs).
+   */
+  kind: "mrkdwn" | "plain_text" | "hidden";
+}
+
+function isObject(value: Json): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const HIDDEN_KEYS = new Set([
+  "value",
+  "action_id",
+  "block_id",
+  "url",
+  "image_url",
+  "type",
+  "style",
+  "response_type",
+  "callback_id",
+  "private_metadata",
+  "external_id",
+]);
+
+/** Every string in a message body, view or response, with how Slack treats it. */
+export function textFields(body: Json): TextField[] {
+  const found: TextField[] = [];
+  const walk = (value: Json, path: string, key: string, parent: Record<string, Json> | null) => {
+    if (typeof value === "string") {
+      let kind: TextField["kind"] = "mrkdwn";
+      if (key === "text" && parent?.type === "plain_text") kind = "plain_text";
+      else if (HIDDEN_KEYS.has(key)) kind = "hidden";
+      found.push({ path, text: value, kind });
+    } else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) walk(item, `${path}/${index}`, String(index), null);
+    } else if (isObject(value)) {
+      for (const [childKey, child] of Object.entries(value))
+        walk(child, `${path}/${childKey}`, childKey, value);
+    }
+  };
+  walk(body, "", "", null);
+  return found;
+}
+
+/** The strings Slack parses for markup: mrkdwn text and the notification `text`. */
+export function parsedText(body: Json): string[] {
+  return textFields(body)
+    .filter((field) => field.kind === "mrkdwn")
+    .map((field) => field.text);
+}
+
+/** All the visible text of a message, parsed or not, joined for `toContain` checks. */
+export function visibleText(body: Json): string {
+  return textFields(body)
+    .filter((field) => field.kind !== "hidden")
+    .map((field) => field.text)
+    .join("\n");
+}
+
+/**
+ * Every `<…>` sequence Slack would act on, except links to http(s) URLs not in `forbiddenHosts`
+ * and mentions of the users in `allowedUsers`. An empty list means nothing can ping or mislead.
+ */
+export function unsafeMarkup(
+  body: Json,
+  options: { allowedUsers?: readonly string[]; forbiddenHosts?: readonly string[] } = {},
+): string[] {
+  const allowed = new Set((options.allowedUsers ?? []).map((user) => `<@${user}>`));
+  const problems: string[] = [];
+  for (const field of textFields(body)) {
+    if (field.kind !== "mrkdwn") continue;
+    for (const match of field.text.matchAll(/<[^>]*>?/g)) {
+      const markup = match[0];
+      if (allowed.has(markup)) continue;
+      const link = /^<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>$/.exec(markup);
+      if (link?.[1]) {
+        const host = new URL(link[1]).hostname;
+        if (!(options.forbiddenHosts ?? []).includes(host)) continue;
+      }
+      problems.push(`${field.path}: ${markup}`);
+    }
+  }
+  return problems;
+}
+
+export interface MessageBody {
+  text?: unknown;
+  blocks?: unknown;
+  response_type?: unknown;
+  replace_original?: unknown;
+  delete_original?: unknown;
+  [key: string]: unknown;
+}
+
+export function asMessage(value: unknown): MessageBody {
+  if (!isObject(value)) throw new Error(`expected a message object, got ${JSON.stringify(value)}`);
+  return value as MessageBody;
+}
+
+export interface Block {
+  type: string;
+  block_id?: string;
+  text?: { type: string; text: string };
+  elements?: Array<Record<string, unknown> & { type: string; text?: unknown }>;
+  [key: string]: unknown;
+}
+
+export function blocksOf(body: unknown): Block[] {
+  const blocks = asMessage(body).blocks;
+  if (!Array.isArray(blocks)) throw new Error(`expected blocks, got ${JSON.stringify(body)?.slice(0, 300)}`);
+  return blocks as Block[];
+}
+
+/** The buttons of a message, in order. */
+export function buttonsOf(body: unknown): Array<{ action_id: string; value: string; block_id: string }> {
+  return blocksOf(body)
+    .filter((block) => block.type === "actions")
+    .flatMap((block) =>
+      (block.elements ?? [])
+        .filter((element) => element.type === "button")
+        .map((element) => ({
+          action_id: String(element.action_id),
+          value: String(element.value ?? ""),
+          block_id: String(block.block_id ?? ""),
+        })),
+    );
 }
