@@ -66,9 +66,17 @@ export class Matcher {
       })),
     );
     const { aliasBoost, headingBoost, fuzzy } = this.options;
+    // Typo search walks the whole term tree, so it is spent only on words the content never uses.
+    const known = new Set<string>();
+    for (const section of sections) {
+      for (const word of tokenize(`${section.heading} ${plainText(section.text)} ${section.aliases.join(" ")}`)) {
+        const term = termOf(word);
+        if (term !== null) known.add(term);
+      }
+    }
     this.searchOptions = {
       boost: { aliases: aliasBoost, heading: headingBoost, text: 1 },
-      fuzzy: (term) => (term.length >= 5 ? fuzzy : false),
+      fuzzy: (term) => (term.length >= 5 && !known.has(term) ? fuzzy : false),
       combineWith: "OR",
     };
   }
