@@ -1,0 +1,209 @@
+import autocannon from "autocannon";
+import { parseCommand } from "../src/slack/command.js";
+import { type FakeSlack, startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { signRequest, slashCommandBody } from "../tests/helpers/slack-requests.js";
+import { ensureBuilt } from "./build.js";
+import {
+  CONTENT_DIR,
+  childEnv,
+  fmt,
+  loadQuestions,
+  type PartResult,
+  profileArgs,
+  round,
+  type ServerChild,
+  startServerChild,
+  summarize,
+} from "./common.js";
+
+const SIGNING_SECRET = "bench-signing-secret";
+const CONNECTIONS = 10;
+const WARMUP_REQUESTS = 2_000;
+const MEASURED_REQUESTS = 5_000;
+/** Measured runs per server, alternating bare, app, bare, app, … */
+const ROUNDS = 2;
+const TARGET_RATIO = 1.1;
+
+export interface LoadRun {
+  server: string;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Mean size of a reply (headers and body) in bytes. */
+  meanResponseBytes: number;
+}
+
+/**
+ * Signed `/em-focus <question>` requests, one per question. Signed when called: Bolt refuses
+ * timestamps more than five minutes away, so each run gets a fresh set.
+ */
+function signedRequests(questions: readonly string[]): autocannon.Request[] {
+  return questions.map((text) => {
+    const body = slashCommandBody({ text });
+    return {
+      method: "POST",
+      path: "/slack/events",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signRequest(body, SIGNING_SECRET) },
+      body,
+    };
+  });
+}
+
+/** Sends `amount` requests over CONNECTIONS keep-alive connections; latency of every reply in ms. */
+async function load(server: ServerChild, questions: readonly string[], amount: number): Promise<LoadRun> {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let bytes = 0;
+  const started = performance.now();
+  const requests = signedRequests(questions);
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      { url: server.url, connections: CONNECTIONS, amount, timeout: 10, requests },
+      (error: unknown, finished: autocannon.Result) => (error ? fail(error) : done(finished)),
+    );
+    instance.on("response", (_client, statusCode, resBytes, responseTime) => {
+      latencies.push(responseTime);
+      bytes += resBytes;
+      if (statusCode < 200 || statusCode > 299) non2xx += 1;
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const summary = summarize(latencies);
+  return {
+    server: server.name,
+    requests: latencies.length,
+    non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: round(seconds),
+    requestsPerSecond: round(latencies.length / seconds, 0),
+    p50Ms: round(summary.median),
+    p90Ms: round(summary.p90),
+    p99Ms: round(summary.p99),
+    maxMs: round(summary.max),
+    meanResponseBytes: Math.round(bytes / Math.max(1, latencies.length)),
+  };
+}
+
+/** One request by hand, to see that the server answers what it should before loading it. */
+async function probe(server: ServerChild, question: string): Promise<string> {
+  const [request] = signedRequests([question]);
+  const response = await fetch(`${server.url}/slack/events`, {
+    method: "POST",
+    headers: request?.headers as Record<string, string>,
+    body: request?.body as string,
+  });
+  const text = await response.text();
+  if (response.status !== 200)
+    throw new Error(`${server.name} answered ${response.status}: ${text.slice(0, 200)}`);
+  return text;
+}
+
+function best(runs: readonly LoadRun[]) {
+  return {
+    p50Ms: Math.min(...runs.map((r) => r.p50Ms)),
+    p99Ms: Math.min(...runs.map((r) => r.p99Ms)),
+    requestsPerSecond: Math.max(...runs.map((r) => r.requestsPerSecond)),
+  };
+}
+
+export async function runAck(): Promise<PartResult> {
+  ensureBuilt();
+  // Only questions, so every request takes the "answer on the ack" path (none is a subcommand).
+  const questions = loadQuestions()
+    .map((q) => q.question)
+    .filter((q) => parseCommand(q).kind === "ask");
+  let fake: FakeSlack | undefined;
+  const servers: ServerChild[] = [];
+  try {
+    fake = await startFakeSlack();
+    const env = childEnv({
+      SLACK_BOT_TOKEN: "xoxb-bench",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_URL: ":memory:",
+      LOG_LEVEL: "error",
+      CONTENT_DIR,
+    });
+    const bare = await startServerChild("bare Bolt", "bench/bare-app.mjs", env);
+    servers.push(bare);
+    const app = await startServerChild("em-focus", "dist/main.js", env, { nodeArgs: profileArgs() });
+    servers.push(app);
+
+    const bareReply = await probe(bare, questions[1] ?? "hi");
+    const appReply = await probe(app, questions[1] ?? "hi");
+    if (!bareReply.includes("fixed text")) throw new Error(`bare app answered ${bareReply.slice(0, 200)}`);
+    if (!appReply.includes("blocks")) throw new Error(`em-focus answered ${appReply.slice(0, 200)}`);
+
+    await load(bare, questions, WARMUP_REQUESTS);
+    await load(app, questions, WARMUP_REQUESTS);
+    const runs: LoadRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const server of [bare, app]) {
+        const run = await load(server, questions, MEASURED_REQUESTS);
+        if (run.non2xx > 0 || run.errors > 0 || run.requests !== MEASURED_REQUESTS) {
+          throw new Error(
+            `${server.name}: ${run.non2xx} non-2xx replies, ${run.errors} errors, ${run.requests}/${MEASURED_REQUESTS} replies`,
+          );
+        }
+        runs.push(run);
+      }
+    }
+    const appBest = best(runs.filter((r) => r.server === app.name));
+    const bareBest = best(runs.filter((r) => r.server === bare.name));
+    const p50Ratio = appBest.p50Ms / bareBest.p50Ms;
+    const p99Ratio = appBest.p99Ms / bareBest.p99Ms;
+    const rpsRatio = appBest.requestsPerSecond / bareBest.requestsPerSecond;
+    const setup = `${MEASURED_REQUESTS.toLocaleString("en-US")} req, ${CONNECTIONS} conn, best of ${ROUNDS}`;
+    return {
+      rows: [
+        {
+          part: "2 ack",
+          figure: `p50 latency (${setup})`,
+          value: fmt(appBest.p50Ms, "ms", 2),
+          baseline: `${fmt(bareBest.p50Ms, "ms", 2)} (bare Bolt)`,
+          ratio: p50Ratio,
+          target: "≤ 1.10×",
+          met: p50Ratio <= TARGET_RATIO,
+        },
+        {
+          part: "2 ack",
+          figure: "p99 latency",
+          value: fmt(appBest.p99Ms, "ms", 2),
+          baseline: `${fmt(bareBest.p99Ms, "ms", 2)} (bare Bolt)`,
+          ratio: p99Ratio,
+          target: "≤ 1.10×",
+          met: p99Ratio <= TARGET_RATIO,
+        },
+        {
+          part: "2 ack",
+          figure: "throughput",
+          value: fmt(appBest.requestsPerSecond, "req/s", 0),
+          baseline: `${fmt(bareBest.requestsPerSecond, "req/s", 0)} (bare Bolt)`,
+          ratio: rpsRatio,
+          target: "—",
+          met: null,
+        },
+      ],
+      details: {
+        connections: CONNECTIONS,
+        warmupRequests: WARMUP_REQUESTS,
+        measuredRequests: MEASURED_REQUESTS,
+        questions: questions.length,
+        runs,
+        best: { emFocus: appBest, bare: bareBest },
+        ratios: { p50: round(p50Ratio), p99: round(p99Ratio), requestsPerSecond: round(rpsRatio) },
+      },
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await fake?.close();
+  }
+}

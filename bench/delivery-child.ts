@@ -1,0 +1,196 @@
+/**
+ * Child process of the delivery benchmark (run with `node --import tsx`), so that its memory and
+ * event loop hold nothing but the store and deliverDuePrompts. The parent runs the fake Slack.
+ *
+ * Environment: BENCH_DATABASE_URL, BENCH_SLACK_API_URL, BENCH_COUNT, optionally
+ * BENCH_DELIVERY_CONCURRENCY (default: deliverDuePrompts' own). Sends one `DeliveryChildResult`
+ * over IPC and exits.
+ */
+import { join } from "node:path";
+import { webApi } from "@slack/bolt";
+import { loadPrompts } from "../src/content/prompts.js";
+import { type DeliveryLogger, deliverDuePrompts } from "../src/prompts/deliver.js";
+import { openStore, type Store } from "../src/store/index.js";
+import {
+  BENCH_TEAM,
+  BENCH_TIME_ZONE,
+  benchUserId,
+  type CallTiming,
+  type DeliveryChildResult,
+} from "./delivery-shared.js";
+
+type Timings = Map<string, { calls: number; failures: number; totalMs: number; maxMs: number }>;
+
+function record(timings: Timings, name: string, ms: number, failed: boolean): void {
+  const entry = timings.get(name) ?? { calls: 0, failures: 0, totalMs: 0, maxMs: 0 };
+  entry.calls += 1;
+  entry.totalMs += ms;
+  entry.maxMs = Math.max(entry.maxMs, ms);
+  if (failed) entry.failures += 1;
+  timings.set(name, entry);
+}
+
+/** Wraps an async function so every call's duration is recorded under `name`. */
+function timedFn<A extends unknown[], R>(timings: Timings, name: string, fn: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    const start = performance.now();
+    let failed = false;
+    try {
+      return await fn(...args);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      record(timings, name, performance.now() - start, failed);
+    }
+  };
+}
+
+/** The store with every method timed (time per phase of the pass). */
+function timedStore(store: Store, timings: Timings): Store {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return timedFn(timings, String(key), (...args: unknown[]) =>
+        Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)),
+      );
+    },
+  });
+}
+
+function report(timings: Timings): Record<string, CallTiming> {
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return Object.fromEntries(
+    [...timings].map(([name, t]) => [
+      name,
+      {
+        calls: t.calls,
+        failures: t.failures,
+        totalMs: round(t.totalMs),
+        meanMs: round(t.totalMs / t.calls),
+        maxMs: round(t.maxMs),
+      },
+    ]),
+  );
+}
+
+async function main(): Promise<DeliveryChildResult> {
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? "";
+  const apiUrl = process.env.BENCH_SLACK_API_URL ?? "";
+  const count = Number(process.env.BENCH_COUNT ?? "10000");
+  const prompts = loadPrompts(join(import.meta.dirname, "..", "content", "prompts"));
+  const store = await openStore(databaseUrl);
+  try {
+    const now = Date.now();
+    const insertStart = performance.now();
+    // SQLite is synchronous underneath; PostgreSQL gets a few inserts in flight at once.
+    const inFlight = store.dialect === "postgres" ? 10 : 1;
+    for (let i = 0; i < count; i += inFlight) {
+      const batch: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(count, i + inFlight); j++) {
+        batch.push(
+          store.upsertSubscription({
+            teamId: BENCH_TEAM,
+            targetType: "user",
+            targetId: benchUserId(j),
+            subscribedBy: benchUserId(j),
+            schedule: { weekday: 1, time: "09:00" },
+            timeZone: BENCH_TIME_ZONE,
+            // All due within the past minute.
+            nextPromptAt: new Date(now - 1_000 - ((j * 7_919) % 58_000)),
+            now: new Date(now - 120_000),
+          }),
+        );
+      }
+      await Promise.all(batch);
+    }
+    const insertMs = performance.now() - insertStart;
+
+    const storeTimings: Timings = new Map();
+    const slackTimings: Timings = new Map();
+    const client = new webApi.WebClient("xoxb-bench", {
+      slackApiUrl: apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      logLevel: webApi.LogLevel.ERROR,
+    });
+    const timedClient = {
+      chat: {
+        postMessage: timedFn(slackTimings, "chat.postMessage", client.chat.postMessage.bind(client.chat)),
+      },
+      users: { info: timedFn(slackTimings, "users.info", client.users.info.bind(client.users)) },
+    };
+    const logged = { warn: 0, error: 0, firstErrors: [] as string[] };
+    const logger: DeliveryLogger = {
+      debug() {},
+      info() {},
+      warn() {
+        logged.warn += 1;
+      },
+      error(...args: unknown[]) {
+        logged.error += 1;
+        if (logged.firstErrors.length < 5) logged.firstErrors.push(args.map(String).join(" ").slice(0, 300));
+      },
+    };
+
+    global.gc?.();
+    const rssBefore = process.memoryUsage.rss();
+    let peakRss = rssBefore;
+    let peakHeap = process.memoryUsage().heapUsed;
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      peakRss = Math.max(peakRss, usage.rss);
+      peakHeap = Math.max(peakHeap, usage.heapUsed);
+    }, 25);
+    const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
+    const passStart = performance.now();
+    const result = await deliverDuePrompts({
+      store: timedStore(store, storeTimings),
+      client: timedClient,
+      prompts,
+      now: new Date(),
+      logger,
+      // Diagnostic knob; unset means the app's own default.
+      ...(process.env.BENCH_DELIVERY_CONCURRENCY
+        ? { concurrency: Number(process.env.BENCH_DELIVERY_CONCURRENCY) }
+        : {}),
+    });
+    const passMs = performance.now() - passStart;
+    const cpuUsed = process.cpuUsage(cpu);
+    const eventLoop = performance.eventLoopUtilization(elu);
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+    return {
+      dialect: store.dialect,
+      insertMs: Math.round(insertMs),
+      passMs: Math.round(passMs),
+      report: { ...result },
+      rssBeforeMiB: mib(rssBefore),
+      peakRssMiB: mib(peakRss),
+      peakHeapUsedMiB: mib(peakHeap),
+      eventLoopUtilization: Math.round(eventLoop.utilization * 1000) / 1000,
+      cpuUserMs: Math.round(cpuUsed.user / 1000),
+      cpuSystemMs: Math.round(cpuUsed.system / 1000),
+      store: report(storeTimings),
+      slack: report(slackTimings),
+      logged,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+main().then(
+  (result) => {
+    process.send?.({ type: "result", result }, () => process.exit(0));
+  },
+  (error: unknown) => {
+    process.send?.(
+      { type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      () => process.exit(1),
+    );
+  },
+);

@@ -1,0 +1,194 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { redactDatabaseUrl } from "../src/store/index.js";
+import { startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { BENCH_DIR, fmt, type PartResult, profileArgs, ROOT, type Row, round } from "./common.js";
+import { benchUserId, type DeliveryChildResult } from "./delivery-shared.js";
+
+const SUBSCRIPTIONS = 10_000;
+/** chat.postMessage calls the fake Slack accepts per second; the floor is SUBSCRIPTIONS / RATE seconds. */
+const RATE = 500;
+const TARGET_RATIO = 1.1;
+const CHILD_TIMEOUT_MS = 90_000;
+
+export interface DeliveryRun {
+  database: string;
+  floorSeconds: number;
+  passSeconds: number;
+  ratio: number;
+  accepted: number;
+  rejected429: number;
+  usersInfoCalls: number;
+  duplicates: number;
+  extraMessages: number;
+  losses: number;
+  /** Accepted chat.postMessage per wall-clock second of the fake's limiter, first to last. */
+  acceptedPerSecond: number[];
+  /** CPU the fake Slack (this process) used while the child ran, and its event-loop utilisation. */
+  fakeSlackCpuMs: number;
+  fakeSlackEventLoopUtilization: number;
+  child: DeliveryChildResult;
+}
+
+/** A schema of its own on TEST_DATABASE_URL, as tests/store.test.ts does; dropped afterwards. */
+async function withSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `em_focus_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema "${schema}"`);
+  await admin.end();
+  const scoped = new URL(url);
+  scoped.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    },
+  };
+}
+
+/** Runs bench/delivery-child.ts under tsx and returns what it reports over IPC. */
+function runChild(env: Record<string, string>): Promise<DeliveryChildResult> {
+  const args = ["--expose-gc", ...profileArgs(), "--import", "tsx", join(BENCH_DIR, "delivery-child.ts")];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((done, fail) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`delivery child did not finish within ${CHILD_TIMEOUT_MS / 1000} s`));
+    }, CHILD_TIMEOUT_MS);
+    child.on("message", (message: { type: string; result?: DeliveryChildResult; message?: string }) => {
+      settled = true;
+      clearTimeout(timer);
+      if (message.type === "result" && message.result) done(message.result);
+      else fail(new Error(`delivery child failed: ${message.message ?? "no detail"}`));
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (!settled) fail(new Error(`delivery child exited (${signal ?? code}) without a result`));
+    });
+  });
+}
+
+async function deliveryRun(database: string, databaseUrl: string): Promise<DeliveryRun> {
+  const fake = await startFakeSlack();
+  try {
+    fake.rateLimit("chat.postMessage", RATE);
+    const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization();
+    const child = await runChild({
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_SLACK_API_URL: fake.apiUrl,
+      BENCH_COUNT: String(SUBSCRIPTIONS),
+    });
+    const cpuUsed = process.cpuUsage(cpu);
+    const eventLoop = performance.eventLoopUtilization(elu);
+    const posts = fake.callsTo("chat.postMessage");
+    const accepted = posts.filter((call) => call.status === 200 && call.error === undefined);
+    const perChannel = new Map<string, number>();
+    for (const call of accepted) {
+      const channel = String(call.args.channel);
+      perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
+    }
+    const repeated = [...perChannel.values()].filter((n) => n > 1);
+    let losses = 0;
+    for (let i = 0; i < SUBSCRIPTIONS; i++) if (!perChannel.has(benchUserId(i))) losses += 1;
+    const seconds = accepted.map((call) => Math.floor(call.at / 1000));
+    const first = seconds.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    const last = seconds.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    const acceptedPerSecond = Array.from({ length: seconds.length === 0 ? 0 : last - first + 1 }, () => 0);
+    for (const second of seconds)
+      acceptedPerSecond[second - first] = (acceptedPerSecond[second - first] ?? 0) + 1;
+    const floorSeconds = SUBSCRIPTIONS / RATE;
+    const passSeconds = child.passMs / 1000;
+    return {
+      database,
+      floorSeconds,
+      passSeconds: round(passSeconds, 2),
+      ratio: round(passSeconds / floorSeconds),
+      accepted: accepted.length,
+      rejected429: fake.rateLimitStats("chat.postMessage").rejected,
+      usersInfoCalls: fake.callsTo("users.info").length,
+      duplicates: repeated.length,
+      extraMessages: repeated.reduce((sum, n) => sum + n - 1, 0),
+      losses,
+      acceptedPerSecond,
+      fakeSlackCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+      fakeSlackEventLoopUtilization: round(eventLoop.utilization),
+      child,
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+function rows(run: DeliveryRun): Row[] {
+  const part = `5 delivery (${run.database})`;
+  return [
+    {
+      part,
+      figure: `${SUBSCRIPTIONS.toLocaleString("en-US")} due prompts, chat.postMessage limited to ${RATE}/s`,
+      value: fmt(run.passSeconds, "s", 1),
+      baseline: `${fmt(run.floorSeconds, "s", 1)} (floor ${SUBSCRIPTIONS}/${RATE})`,
+      ratio: run.ratio,
+      target: "≤ 1.1× floor",
+      met: run.ratio <= TARGET_RATIO,
+    },
+    {
+      part,
+      figure: "duplicates / losses",
+      value: `${run.duplicates} / ${run.losses} (sent ${run.child.report.sent ?? 0}, 429s ${run.rejected429})`,
+      baseline: "—",
+      ratio: null,
+      target: "0 / 0",
+      met: run.duplicates === 0 && run.losses === 0,
+    },
+    {
+      part,
+      figure: "peak RSS of the delivering process",
+      value: fmt(run.child.peakRssMiB, "MiB", 1),
+      baseline: `${fmt(run.child.rssBeforeMiB, "MiB", 1)} (same process before the pass)`,
+      ratio: run.child.peakRssMiB / run.child.rssBeforeMiB,
+      target: "—",
+      met: null,
+    },
+  ];
+}
+
+export async function runDelivery(): Promise<PartResult> {
+  const runs: DeliveryRun[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "em-focus-bench-db-"));
+  try {
+    runs.push(await deliveryRun("SQLite", join(dir, "bench.db")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  if (pgUrl) {
+    const scoped = await withSchema(pgUrl);
+    try {
+      runs.push(await deliveryRun("PostgreSQL", scoped.url));
+    } finally {
+      await scoped.drop();
+    }
+  }
+  return {
+    rows: runs.flatMap(rows),
+    details: {
+      subscriptions: SUBSCRIPTIONS,
+      ratePerSecond: RATE,
+      postgres: pgUrl ? redactDatabaseUrl(pgUrl) : "not run (set TEST_DATABASE_URL)",
+      runs,
+    },
+  };
+}
