@@ -9,7 +9,9 @@ import { Matcher } from "./match/matcher.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { createSlackApp } from "./slack/app.js";
 import { renderPromptMessage } from "./slack/views/prompt.js";
-import { openStore, redactDatabaseUrl } from "./store/index.js";
+import { deferStore } from "./store/deferred.js";
+import type { Store } from "./store/types.js";
+import { redactDatabaseUrl } from "./store/url.js";
 
 export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
@@ -27,13 +29,24 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const matcher = new Matcher(library.sections);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
-  const store = await openStore(config.databaseUrl);
+  // Kysely and the driver take a good part of start-up to load; they load while Slack connects.
+  const opening: Promise<Store> = import("./store/open.js").then(({ openStore }) =>
+    openStore(config.databaseUrl),
+  );
+  opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  const store = deferStore(opening);
   const deps = { library, matcher, store, logger, now: () => new Date() };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();
   } catch (error) {
-    await store.close();
+    await opening.then((opened) => opened.close()).catch(() => {});
+    throw error;
+  }
+  try {
+    await opening;
+  } catch (error) {
+    await slack.stop();
     throw error;
   }
   const scheduler = startPromptDelivery({

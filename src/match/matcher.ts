@@ -69,7 +69,9 @@ export class Matcher {
     // Typo search walks the whole term tree, so it is spent only on words the content never uses.
     const known = new Set<string>();
     for (const section of sections) {
-      for (const word of tokenize(`${section.heading} ${plainText(section.text)} ${section.aliases.join(" ")}`)) {
+      for (const word of tokenize(
+        `${section.heading} ${plainText(section.text)} ${section.aliases.join(" ")}`,
+      )) {
         const term = termOf(word);
         if (term !== null) known.add(term);
       }

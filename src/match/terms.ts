@@ -58,6 +58,18 @@ export function tokenize(text: string): string[] {
  * through the same function, so stems always meet.
  */
 export function termOf(word: string): string | null {
+  const known = TERMS.get(word);
+  if (known !== undefined) return known;
+  const term = computeTerm(word);
+  // Words repeat endlessly across content and questions; stemming each only once makes indexing
+  // large content and matching several times faster. Bounded so odd input cannot grow it forever.
+  if (TERMS.size < 200_000) TERMS.set(word, term);
+  return term;
+}
+
+const TERMS = new Map<string, string | null>();
+
+function computeTerm(word: string): string | null {
   const plain = word.toLowerCase().replace(/’/g, "'");
   const mapped = SYNONYMS[plain] ?? plain;
   const bare = mapped.replace(/'(s|t|re|ve|ll|d|m)$/, "").replace(/'/g, "");

@@ -48,15 +48,16 @@ function routes(deps: BotDeps): CustomRoute[] {
     {
       path: "/articles/:slug",
       method: ["GET"],
-      handler: (req: IncomingMessage & { params?: Record<string, unknown> }, res: ServerResponse) => {
+      handler: async (req: IncomingMessage & { params?: Record<string, unknown> }, res: ServerResponse) => {
         const article = deps.library.articles.find((a) => a.slug === req.params?.slug);
         if (!article) {
           res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
           res.end("No such article.\n");
           return;
         }
+        const page = await articlePage(article);
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(articlePage(article));
+        res.end(page);
       },
     },
   ];

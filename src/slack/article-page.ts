@@ -1,4 +1,3 @@
-import { marked } from "marked";
 import type { Article } from "../content/types.js";
 
 const escapeHtml = (text: string) =>
@@ -8,7 +7,9 @@ const escapeHtml = (text: string) =>
  * An article as a readable page with one anchor per section, so that every answer's link works
  * even where the article has no public home of its own. Content is trusted (it is in the repo).
  */
-export function articlePage(article: Article): string {
+export async function articlePage(article: Article): Promise<string> {
+  // Loaded on the first page view: most installs never serve one.
+  const { marked } = await import("marked");
   const sections = article.sections
     .map((section) => {
       const body = marked.parse(section.text, { async: false });

@@ -1,13 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
 import { migrationProvider } from "./migrations.js";
 import type { Database } from "./schema.js";
 import { createStore } from "./store.js";
 import type { DialectName, Store } from "./types.js";
+import { isPostgresUrl, redactDatabaseUrl } from "./url.js";
+
+export { isPostgresUrl, redactDatabaseUrl };
 
 const INT8_OID = 20;
 
@@ -18,10 +19,6 @@ export interface OpenStoreOptions {
   readonly onPoolError?: (error: Error) => void;
 }
 
-export function isPostgresUrl(databaseUrl: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(databaseUrl);
-}
-
 /** The SQLite file a `DATABASE_URL` names: a path, a `file:` path or URL, or `:memory:`. */
 export function sqlitePathFrom(databaseUrl: string): string {
   if (databaseUrl === ":memory:" || databaseUrl === "file::memory:") return ":memory:";
@@ -30,12 +27,9 @@ export function sqlitePathFrom(databaseUrl: string): string {
   return databaseUrl;
 }
 
-/** Hides the password of a database URL for messages and logs. */
-export function redactDatabaseUrl(databaseUrl: string): string {
-  return databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-}
-
-function openSqlite(databaseUrl: string): Kysely<Database> {
+// Each driver is loaded only when its database is used: start-up pays for one, not both.
+async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
+  const { default: SqliteDatabase } = await import("better-sqlite3");
   const path = sqlitePathFrom(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SqliteDatabase(path);
@@ -45,7 +39,8 @@ function openSqlite(databaseUrl: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
-function openPostgres(databaseUrl: string, options: OpenStoreOptions): Kysely<Database> {
+async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Promise<Kysely<Database>> {
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
@@ -72,7 +67,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const dialect: DialectName = isPostgresUrl(databaseUrl) ? "postgres" : "sqlite";
   let db: Kysely<Database>;
   try {
-    db = dialect === "postgres" ? openPostgres(databaseUrl, options) : openSqlite(databaseUrl);
+    db = dialect === "postgres" ? await openPostgres(databaseUrl, options) : await openSqlite(databaseUrl);
   } catch (error) {
     throw new Error(`Cannot open the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
       cause: error,
