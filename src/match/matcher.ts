@@ -34,6 +34,10 @@ export interface Match {
   readonly words: readonly string[];
 }
 
+/** Collections this large drop their most common terms from questions (see `rank`). */
+const LARGE_COLLECTION = 200;
+const COMMON_TERM_SHARE = 0.02;
+
 interface IndexedSection {
   id: number;
   heading: string;
@@ -46,39 +50,48 @@ export class Matcher {
   readonly options: Required<MatcherOptions>;
   private readonly index: MiniSearch<IndexedSection>;
   private readonly searchOptions: SearchOptions;
+  private readonly documentFrequency: ReadonlyMap<string, number>;
+  /** Sections a term may appear in before it counts as too common to tell sections apart. */
+  private readonly commonAbove: number;
 
   constructor(
     readonly sections: readonly Section[],
     options: MatcherOptions = {},
   ) {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
+    // Document frequency of each term, gathered while indexing (one pass over the content).
+    const documentFrequency = new Map<string, number>();
+    let termsOfSection = new Set<string>();
     this.index = new MiniSearch<IndexedSection>({
       fields: ["heading", "text", "aliases"],
       tokenize,
-      processTerm: (term) => termOf(term) ?? false,
+      processTerm: (word) => {
+        const term = termOf(word);
+        if (term === null) return false;
+        termsOfSection.add(term);
+        return term;
+      },
     });
-    this.index.addAll(
-      sections.map((section, id) => ({
+    sections.forEach((section, id) => {
+      termsOfSection = new Set();
+      this.index.add({
         id,
         heading: section.heading,
         text: plainText(section.text),
         aliases: section.aliases.join(" \n "),
-      })),
-    );
+      });
+      for (const term of termsOfSection) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    });
+    this.documentFrequency = documentFrequency;
+    this.commonAbove =
+      sections.length >= LARGE_COLLECTION
+        ? Math.max(1, sections.length * COMMON_TERM_SHARE)
+        : Number.POSITIVE_INFINITY;
     const { aliasBoost, headingBoost, fuzzy } = this.options;
     // Typo search walks the whole term tree, so it is spent only on words the content never uses.
-    const known = new Set<string>();
-    for (const section of sections) {
-      for (const word of tokenize(
-        `${section.heading} ${plainText(section.text)} ${section.aliases.join(" ")}`,
-      )) {
-        const term = termOf(word);
-        if (term !== null) known.add(term);
-      }
-    }
     this.searchOptions = {
       boost: { aliases: aliasBoost, heading: headingBoost, text: 1 },
-      fuzzy: (term) => (term.length >= 5 && !known.has(term) ? fuzzy : false),
+      fuzzy: (term) => (term.length >= 5 && !documentFrequency.has(term) ? fuzzy : false),
       combineWith: "OR",
     };
   }
@@ -89,7 +102,15 @@ export class Matcher {
     const original = new Map<string, string>();
     for (const word of words) {
       const term = termOf(word);
-      if (term !== null && !original.has(term)) original.set(term, word);
+      // In a large collection a term found in many sections adds almost nothing to the ranking but
+      // makes every one of those sections a candidate to score; it is left out of the question.
+      if (
+        term !== null &&
+        !original.has(term) &&
+        (this.documentFrequency.get(term) ?? 0) <= this.commonAbove
+      ) {
+        original.set(term, word);
+      }
     }
     if (original.size === 0) return [];
     const results = this.index.search([...original.keys()].join(" "), {
