@@ -137,13 +137,23 @@ export function formatSchedule(schedule: PromptSchedule): string {
   return `${WEEKDAY_NAMES[schedule.weekday]} ${schedule.time}`;
 }
 
+// Building an Intl formatter or a cron pattern costs far more than using one, and a delivery pass
+// asks about the same few zones and schedules thousands of times.
+const validZones = new Map<string, boolean>();
+const crons = new Map<string, Cron>();
+
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(timeZone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size < 10_000) validZones.set(timeZone, valid);
   }
+  return valid;
 }
 
 /**
@@ -153,8 +163,13 @@ export function isValidTimeZone(timeZone: string): boolean {
  * occurrence.
  */
 export function nextPromptAt(schedule: PromptSchedule, timeZone: string, after: Date): Date {
-  const [hour, minute] = schedule.time.split(":").map(Number);
-  const cron = new Cron(`${minute} ${hour} * * ${schedule.weekday}`, { timezone: timeZone });
+  const key = `${schedule.weekday} ${schedule.time} ${timeZone}`;
+  let cron = crons.get(key);
+  if (!cron) {
+    const [hour, minute] = schedule.time.split(":").map(Number);
+    cron = new Cron(`${minute} ${hour} * * ${schedule.weekday}`, { timezone: timeZone });
+    if (crons.size < 10_000) crons.set(key, cron);
+  }
   const next = cron.nextRun(after);
   if (!next) throw new Error(`No next prompt time for ${formatSchedule(schedule)} in ${timeZone}`);
   return next;

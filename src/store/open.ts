@@ -36,7 +36,21 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Kysely prepares every statement anew; the store runs the same few statements thousands of times
+  // in a delivery pass, so prepared statements are kept (queries are serialised on one connection).
+  const statements = new Map<string, ReturnType<typeof database.prepare>>();
+  const cached = {
+    close: () => database.close(),
+    prepare: (query: string) => {
+      let statement = statements.get(query);
+      if (!statement) {
+        statement = database.prepare(query);
+        if (statements.size < 1_000) statements.set(query, statement);
+      }
+      return statement;
+    },
+  };
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
 }
 
 async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Promise<Kysely<Database>> {
