@@ -8,7 +8,6 @@ import { createLogger } from "./log.js";
 import { Matcher } from "./match/matcher.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { createSlackApp } from "./slack/app.js";
-import { renderPromptMessage } from "./slack/views/prompt.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
 import { redactDatabaseUrl } from "./store/url.js";
@@ -54,7 +53,6 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     client: slack.app.client,
     prompts,
     logger,
-    renderPrompt: renderPromptMessage,
     ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
   });
   logger.info(

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Prompt } from "../content/prompts.js";
 import type { Delivery, Store, Subscription } from "../store/types.js";
-import { type RenderPrompt, renderPlainPrompt, type SlackBlock } from "./render.js";
+import { type RenderPrompt, renderPromptMessage, type SlackBlock } from "./render.js";
 import { nextPromptFor } from "./rotation.js";
 import { isValidTimeZone, nextPromptAt, sameWeekPromptAt } from "./schedule.js";
 import { classifySlackError } from "./slack-errors.js";
@@ -144,7 +144,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   const clock = (): Date => new Date(passStart.getTime() + (performance.now() - startedAt));
   const owner = options.instanceId ?? defaultInstanceId();
   const logger = options.logger ?? silentLogger;
-  const render = options.renderPrompt ?? renderPlainPrompt;
+  const render = options.renderPrompt ?? renderPromptMessage;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const maxLatenessMs = options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
   const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;

@@ -15,7 +15,7 @@ export {
   PROMPT_ANSWER_LABELS,
   type PromptMessage,
   type RenderPrompt,
-  renderPlainPrompt,
+  renderPromptMessage,
   type SlackBlock,
 } from "./render.js";
 export { type NextPrompt, nextPromptFor } from "./rotation.js";

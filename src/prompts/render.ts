@@ -41,19 +41,35 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A plain message with the four answer buttons; the Slack layer may inject a richer one. */
-export const renderPlainPrompt: RenderPrompt = (prompt, delivery) => {
+const LEVEL_HINTS: Record<Exclude<AnswerChoice, "skip">, string> = {
+  narrow: "growing your own team",
+  wide: "several teams, other orgs, your managers",
+  ic: "one problem, as an engineer",
+};
+
+/** The weekly prompt as people see it: the question, what the three levels mean, one-click answers. */
+export const renderPromptMessage: RenderPrompt = (prompt, delivery) => {
   const heading =
     delivery.targetType === "channel" ? "Team focus reflection" : "Your weekly focus reflection";
-  const order: AnswerChoice[] = ["narrow", "wide", "ic", "skip"];
+  const choices: AnswerChoice[] = ["narrow", "wide", "ic", "skip"];
   return {
-    text: `${heading}: ${prompt.text}`,
+    // Slack parses the notification text as mrkdwn too: escaped like the blocks, it cannot ping.
+    text: `${heading}: ${escapeMrkdwn(prompt.text)}`,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `*${heading}*\n${escapeMrkdwn(prompt.text)}` } },
       {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: `Narrow: ${LEVEL_HINTS.narrow} · Wide: ${LEVEL_HINTS.wide} · IC: ${LEVEL_HINTS.ic}`,
+          },
+        ],
+      },
+      {
         type: "actions",
         block_id: "prompt_answer",
-        elements: order.map((choice) => ({
+        elements: choices.map((choice) => ({
           type: "button",
           action_id: PROMPT_ANSWER_ACTIONS[choice],
           text: { type: "plain_text", text: PROMPT_ANSWER_LABELS[choice] },

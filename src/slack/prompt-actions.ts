@@ -123,31 +123,9 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
           },
         ],
       };
-      if (delivery.targetType === "user" && body.message && body.channel) {
-        // A person's own prompt: the message itself shows the answer.
-        const blocks = (body.message.blocks ?? []).filter(
-          (b: { block_id?: string }) => b.block_id !== "prompt_answer_confirmation",
-        );
-        await client.chat.update({
-          channel: body.channel.id,
-          ts: body.message.ts,
-          text: body.message.text ?? "Weekly reflection",
-          blocks: [
-            ...blocks.filter(
-              (b: { type?: string; block_id?: string }) =>
-                !(b.type === "actions" && b.block_id !== "prompt_answer"),
-            ),
-            {
-              type: "context",
-              block_id: "prompt_answer_confirmation",
-              elements: [{ type: "mrkdwn", text: confirmation }],
-            },
-            ...(choice === "skip" ? [] : [noteButton]),
-          ],
-        });
-      } else {
-        // A channel prompt is shared: each person's answer is confirmed to them alone.
-        await respond({
+      /** The confirmation, shown to the person who clicked alone. */
+      const confirmPrivately = () =>
+        respond({
           response_type: "ephemeral",
           replace_original: false,
           text: confirmation,
@@ -156,6 +134,37 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
             ...(choice === "skip" ? [] : [noteButton]),
           ],
         });
+      if (delivery.targetType === "user" && body.message && body.channel) {
+        // A person's own prompt: the message itself shows the answer.
+        const blocks = (body.message.blocks ?? []).filter(
+          (b: { block_id?: string }) => b.block_id !== "prompt_answer_confirmation",
+        );
+        try {
+          await client.chat.update({
+            channel: body.channel.id,
+            ts: body.message.ts,
+            text: body.message.text ?? "Weekly reflection",
+            blocks: [
+              ...blocks.filter(
+                (b: { type?: string; block_id?: string }) =>
+                  !(b.type === "actions" && b.block_id !== "prompt_answer"),
+              ),
+              {
+                type: "context",
+                block_id: "prompt_answer_confirmation",
+                elements: [{ type: "mrkdwn", text: confirmation }],
+              },
+              ...(choice === "skip" ? [] : [noteButton]),
+            ],
+          });
+        } catch (error) {
+          // The answer is stored; without a confirmation the person would think the click was lost.
+          deps.logger.warn("Could not update the prompt message; confirming the answer privately", error);
+          await confirmPrivately();
+        }
+      } else {
+        // A channel prompt is shared: each person's answer is confirmed to them alone.
+        await confirmPrivately();
       }
       await publishHome(client, deps, teamId, body.user.id);
     });
@@ -195,7 +204,8 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
       });
       return;
     }
-    await ack();
+    // Stored before the modal closes: if the write fails, the modal stays open with the note in it
+    // (Slack shows an error) instead of closing as if it had been saved.
     await deps.store.recordAnswer({
       deliveryId: view.private_metadata,
       teamId,
@@ -204,6 +214,7 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
       note: note === "" ? null : note,
       now: deps.now(),
     });
+    await ack();
   });
 
   app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.stop, async ({ ack, body, client }) => {

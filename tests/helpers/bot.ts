@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
 import type { AppTarget } from "./slack-requests.js";
@@ -23,7 +24,10 @@ export interface TestBot {
   url: string;
   /** The environment the bot was started with. */
   env: Record<string, string>;
-  /** The SQLite file of this bot (a fresh temp file unless `DATABASE_URL` was given). */
+  /**
+   * The `DATABASE_URL` of this bot: a fresh temp SQLite file, the schema made for `postgresUrl`,
+   * or the `DATABASE_URL` given. `openStore` opens it alongside the bot.
+   */
   databasePath: string;
   stop(): Promise<void>;
 }
@@ -33,6 +37,43 @@ export interface StartTestBotOptions {
   env?: Record<string, string | undefined>;
   /** Reuse a fake (it is then not closed by `stop`). */
   fake?: FakeSlack;
+  /**
+   * Store the bot's data on this PostgreSQL server instead of a SQLite file, in a schema of its own
+   * that `stop` drops (an `env.DATABASE_URL` still wins).
+   */
+  postgresUrl?: string;
+}
+
+/** `TEST_DATABASE_URL`: a PostgreSQL server that suites also run against when it is set. */
+export const TEST_POSTGRES_URL: string | undefined = process.env.TEST_DATABASE_URL || undefined;
+
+/** The databases a suite should run against: always SQLite, PostgreSQL when `TEST_DATABASE_URL` is set. */
+export const TEST_DATABASES: ReadonlyArray<{ name: "sqlite" | "postgres"; postgresUrl?: string }> = [
+  { name: "sqlite" },
+  ...(TEST_POSTGRES_URL ? [{ name: "postgres" as const, postgresUrl: TEST_POSTGRES_URL }] : []),
+];
+
+/**
+ * A fresh schema on a PostgreSQL server, so suites running at once never see each other's rows.
+ * `url` connects with that schema as its search path; `drop()` removes it and everything in it.
+ */
+export async function postgresSchema(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  // Loaded only here: most suites never touch PostgreSQL.
+  const { default: pg } = await import("pg");
+  const schema = `em_focus_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create schema "${schema}"`);
+  const scoped = new URL(serverUrl);
+  scoped.searchParams.set("options", `-c search_path=${schema}`);
+  return { url: scoped.toString(), drop: () => run(`drop schema if exists "${schema}" cascade`) };
 }
 
 /**
@@ -55,17 +96,23 @@ export function testEnv(fake: FakeSlack, databasePath: string): Record<string, s
 
 /** Starts the real bot (HTTP receiver) against a fake Slack. Call `stop()` in afterAll. */
 export async function startTestBot(options: StartTestBotOptions = {}): Promise<TestBot> {
+  // The schema first: nothing else is left behind when the PostgreSQL server is unreachable.
+  const postgres = options.postgresUrl ? await postgresSchema(options.postgresUrl) : undefined;
   const fake = options.fake ?? (await startFakeSlack());
   const dir = mkdtempSync(join(tmpdir(), "em-focus-test-"));
   const databasePath = join(dir, "em-focus.db");
-  const env = testEnv(fake, databasePath);
+  const env = testEnv(fake, postgres?.url ?? databasePath);
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   const cleanup = async () => {
-    if (!options.fake) await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      if (!options.fake) await fake.close();
+      await postgres?.drop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   let bot: RunningBot;
   try {
@@ -99,6 +146,19 @@ export async function startTestBot(options: StartTestBotOptions = {}): Promise<T
       }
     },
   };
+}
+
+/**
+ * A WebClient for the fake, made the way the prompt sender makes its own: every error and 429
+ * reaches the caller, nothing is retried inside. For `deliverDuePrompts` in tests.
+ */
+export function fakeWebClient(fake: FakeSlack): webApi.WebClient {
+  return new webApi.WebClient(TEST_BOT_TOKEN, {
+    slackApiUrl: fake.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
 }
 
 /** Waits a little, for asserting that something did NOT happen (pair it with a positive control). */
