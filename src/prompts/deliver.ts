@@ -109,25 +109,51 @@ export function defaultInstanceId(): string {
 }
 
 /**
- * Holds every Slack call while Slack has asked us to wait (429 Retry-After), so the whole sender
- * slows down together instead of each worker hammering on its own.
+ * Paces the calls to one Slack method. A 429 holds every call to that method for Retry-After, so
+ * the sender slows down together instead of each worker hammering on its own; and from then on
+ * calls are spaced at the rate Slack accepted in the second before it, so the pass settles just
+ * under the limit instead of running into it (and sitting out Retry-After) again and again.
  */
 class SlackPacer {
-  private waiting: Promise<unknown> | undefined;
+  private holdUntil = 0;
+  private spacingMs = 0;
+  private nextSlot = 0;
+  private readonly accepted: number[] = [];
+  /** Where the last sleep ended: with an injected `sleep` (tests) time only moves by sleeping. */
+  private awakeAt = 0;
 
   constructor(private readonly sleep: (ms: number) => Promise<void>) {}
 
-  async ready(): Promise<void> {
-    while (this.waiting) {
-      const current = this.waiting;
-      await current;
-      if (this.waiting === current) this.waiting = undefined;
-    }
+  private now(): number {
+    return Math.max(performance.now(), this.awakeAt);
   }
 
-  pause(ms: number): void {
-    const wait = this.sleep(ms);
-    this.waiting = this.waiting ? Promise.all([this.waiting, wait]) : wait;
+  async ready(): Promise<void> {
+    // Sleeps once per target time; again only if a 429 meanwhile pushed the target further out.
+    let sleptUntil = Number.NEGATIVE_INFINITY;
+    for (;;) {
+      const target = Math.max(this.holdUntil, this.nextSlot);
+      const delay = Math.ceil(target - this.now());
+      if (delay <= 0 || target <= sleptUntil) break;
+      sleptUntil = target;
+      await this.sleep(delay);
+      this.awakeAt = Math.max(this.awakeAt, target);
+    }
+    if (this.spacingMs > 0) this.nextSlot = Math.max(this.now(), this.nextSlot) + this.spacingMs;
+  }
+
+  succeeded(): void {
+    const now = this.now();
+    this.accepted.push(now);
+    while ((this.accepted[0] ?? now) < now - 1000) this.accepted.shift();
+  }
+
+  rateLimited(retryAfterMs: number): void {
+    const now = this.now();
+    this.holdUntil = Math.max(this.holdUntil, now + retryAfterMs);
+    const perSecond = this.accepted.filter((t) => t >= now - 1000).length;
+    // 95% of what got through: a little under the limit, never faster than before.
+    if (perSecond > 0) this.spacingMs = Math.max(this.spacingMs, 1000 / (perSecond * 0.95));
   }
 }
 
@@ -151,7 +177,16 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   const maxAttempts = retryDelaysMs.length + 1;
   const maxRateLimitWaits = options.maxRateLimitWaits ?? 5;
   const batchSize = options.batchSize ?? 500;
-  const pacer = new SlackPacer(options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pacers = new Map<string, SlackPacer>();
+  const pacerFor = (method: string): SlackPacer => {
+    let pacer = pacers.get(method);
+    if (!pacer) {
+      pacer = new SlackPacer(sleep);
+      pacers.set(method, pacer);
+    }
+    return pacer;
+  };
   const promptsById = new Map(prompts.map((p) => [p.id, p]));
 
   const report: DeliveryReport = {
@@ -166,15 +201,23 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   };
 
   /** Calls Slack, sitting out 429s; undefined when this item has waited its share of them. */
-  async function callSlack<T>(call: () => Promise<T>, onWait?: (ms: number) => Promise<boolean>) {
+  async function callSlack<T>(
+    method: string,
+    call: () => Promise<T>,
+    onWait?: (ms: number) => Promise<boolean>,
+  ) {
+    // Slack limits each method on its own: a 429 on chat.postMessage does not hold users.info.
+    const pacer = pacerFor(method);
     for (let waits = 0; ; waits++) {
       await pacer.ready();
       try {
-        return { ok: true as const, value: await call() };
+        const value = await call();
+        pacer.succeeded();
+        return { ok: true as const, value };
       } catch (error) {
         const failure = classifySlackError(error);
         if (failure.kind !== "rate_limited") return { ok: false as const, failure };
-        pacer.pause(failure.retryAfterMs);
+        pacer.rateLimited(failure.retryAfterMs);
         logger.warn(`Slack asked to slow down; pausing sends for ${failure.retryAfterMs / 1000}s`);
         if (waits >= maxRateLimitWaits || (onWait && !(await onWait(failure.retryAfterMs)))) {
           return { ok: false as const, failure };
@@ -189,7 +232,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     | { kind: "keep" };
 
   async function currentTimeZone(userId: string): Promise<TimeZoneLookup> {
-    const result = await callSlack(() => client.users.info({ user: userId }));
+    const result = await callSlack("users.info", () => client.users.info({ user: userId }));
     if (result.ok) {
       const user = result.value.user;
       if (user?.deleted) return { kind: "pause", reason: "account_inactive" };
@@ -207,6 +250,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   async function send(delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
     const message = render(prompt, delivery);
     const result = await callSlack(
+      "chat.postMessage",
       () =>
         client.chat.postMessage({
           channel: delivery.targetId,
