@@ -189,7 +189,10 @@ function applyOverrides(
     const key = normalized(override.section);
     const matches = sections
       .map((section, index) => ({ section, index }))
-      .filter(({ section }) => section.id === override.section || normalized(section.text).startsWith(key));
+      .filter(
+        ({ section }) =>
+          section.id === override.section || section.plain.toLowerCase().replace(/’/g, "'").startsWith(key),
+      );
     if (matches.length !== 1) {
       throw new ContentError(
         file,

@@ -7,6 +7,8 @@ export interface RawSection {
   heading: string;
   summary: string;
   text: string;
+  /** The text without Markdown, computed once for summaries and matching. */
+  plain: string;
   level: FocusLevel | null;
 }
 
@@ -107,14 +109,19 @@ function leadLabel(lead: string): string {
 export function splitSections(body: string): RawSection[] {
   const sections: RawSection[] = [];
   let pendingHeading: string | null = null;
-  const push = (heading: string, markdown: string, level: FocusLevel | null, summary?: string) => {
-    const text = markdown.trim();
-    const plain = plainText(text);
+  const push = (
+    heading: string,
+    markdown: string,
+    plain: string,
+    level: FocusLevel | null,
+    summary?: string,
+  ) => {
     sections.push({
       id: slugify(heading),
       heading,
       summary: summary ?? firstSentence(plain),
-      text,
+      text: markdown.trim(),
+      plain,
       level,
     });
   };
@@ -128,7 +135,8 @@ export function splitSections(body: string): RawSection[] {
         const label = leadLabel(block.lead);
         const slug = slugify(label);
         const markdown = block.lines.join("\n");
-        const rest = plainText(markdown.replace(BOLD_LEAD, "")).replace(/^[\s:.,;-]+/, "");
+        const plain = plainText(markdown);
+        const rest = plain.slice(block.lead.length).replace(/^[\s:.,;-]+/, "");
         const leadRest = block.lead
           .slice(block.lead.indexOf(label) + label.length)
           .replace(/^[\s:.,;-]+/, "");
@@ -136,6 +144,7 @@ export function splitSections(body: string): RawSection[] {
         push(
           label,
           markdown,
+          plain,
           isFocusLevel(slug) ? slug : null,
           summary.charAt(0).toUpperCase() + summary.slice(1),
         );
@@ -144,20 +153,24 @@ export function splitSections(body: string): RawSection[] {
       case "paragraph":
       case "list": {
         const markdown = block.lines.join("\n");
+        const plain = plainText(markdown);
         // An image or other markup with no words cannot answer anything.
-        if (plainText(markdown) === "") break;
+        if (plain === "") break;
         const last = sections.at(-1);
         if (block.kind === "list" && last && pendingHeading === null) {
           // A plain list continues the section before it.
-          sections[sections.length - 1] = { ...last, text: `${last.text}\n${markdown.trim()}` };
+          sections[sections.length - 1] = {
+            ...last,
+            text: `${last.text}\n${markdown.trim()}`,
+            plain: `${last.plain} ${plain}`,
+          };
           break;
         }
         const bold = /(\*\*|__)(.+?)\1/.exec(markdown);
         const heading =
-          pendingHeading ??
-          (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plainText(markdown)), 60));
+          pendingHeading ?? (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plain), 60));
         pendingHeading = null;
-        push(heading, markdown, null);
+        push(heading, markdown, plain, null);
         break;
       }
     }

@@ -17,6 +17,8 @@ export interface Section {
   readonly summary: string;
   /** The section's Markdown, as written in the article. */
   readonly text: string;
+  /** The same text without Markdown: what matching reads. */
+  readonly plain: string;
   readonly level: FocusLevel | null;
   /** Author-curated phrasings people use for this section (front matter). */
   readonly aliases: readonly string[];

@@ -1,5 +1,4 @@
 import MiniSearch from "minisearch";
-import { plainText } from "../content/markdown.js";
 import type { Section } from "../content/types.js";
 import { Matcher, type MatcherOptions } from "./matcher.js";
 
@@ -72,9 +71,7 @@ export function plainMiniSearchAnswerer(sections: readonly Section[]): Answerer 
   const index = new MiniSearch<{ id: number; heading: string; text: string }>({
     fields: ["heading", "text"],
   });
-  index.addAll(
-    sections.map((section, id) => ({ id, heading: section.heading, text: plainText(section.text) })),
-  );
+  index.addAll(sections.map((section, id) => ({ id, heading: section.heading, text: section.plain })));
   return (question) => {
     const [top] = index.search(question);
     return top ? (sections[top.id as number]?.id ?? null) : null;

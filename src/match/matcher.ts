@@ -1,5 +1,4 @@
 import MiniSearch, { type SearchOptions } from "minisearch";
-import { plainText } from "../content/markdown.js";
 import type { Section } from "../content/types.js";
 import { cleanQuestion } from "./question.js";
 import { termOf, tokenize } from "./terms.js";
@@ -77,7 +76,7 @@ export class Matcher {
       this.index.add({
         id,
         heading: section.heading,
-        text: plainText(section.text),
+        text: section.plain,
         aliases: section.aliases.join(" \n "),
       });
       for (const term of termsOfSection) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
