@@ -35,7 +35,8 @@ export interface Match {
 
 /** Collections this large drop their most common terms from questions (see `rank`). */
 const LARGE_COLLECTION = 200;
-const COMMON_TERM_SHARE = 0.02;
+const COMMON_TERM_SHARE = 0.01;
+const FEWEST_TERMS_KEPT = 2;
 
 interface IndexedSection {
   id: number;
@@ -98,19 +99,19 @@ export class Matcher {
   /** Sections for a question, best first, including those below the off-topic threshold. */
   rank(question: string, limit = 3): Match[] {
     const words = tokenize(cleanQuestion(question));
-    const original = new Map<string, string>();
+    const all = new Map<string, string>();
     for (const word of words) {
       const term = termOf(word);
-      // In a large collection a term found in many sections adds almost nothing to the ranking but
-      // makes every one of those sections a candidate to score; it is left out of the question.
-      if (
-        term !== null &&
-        !original.has(term) &&
-        (this.documentFrequency.get(term) ?? 0) <= this.commonAbove
-      ) {
-        original.set(term, word);
-      }
+      if (term !== null && !all.has(term)) all.set(term, word);
     }
+    // In a large collection a term found in many sections adds little to the ranking but makes
+    // every one of those sections a candidate to score, so it is left out of the question; a
+    // question made only of common terms keeps its rarest few.
+    const df = (term: string) => this.documentFrequency.get(term) ?? 0;
+    const rare = [...all].filter(([term]) => df(term) <= this.commonAbove);
+    const original = new Map(
+      rare.length > 0 ? rare : [...all].sort(([a], [b]) => df(a) - df(b)).slice(0, FEWEST_TERMS_KEPT),
+    );
     if (original.size === 0) return [];
     const results = this.index.search([...original.keys()].join(" "), {
       ...this.searchOptions,
