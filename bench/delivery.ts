@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { redactDatabaseUrl } from "../src/store/index.js";
 import { startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { postgresSchema } from "../tests/helpers/postgres.js";
 import { BENCH_DIR, fmt, type PartResult, profileArgs, ROOT, type Row, round } from "./common.js";
 import { benchUserId, type DeliveryChildResult } from "./delivery-shared.js";
 
@@ -31,26 +31,6 @@ export interface DeliveryRun {
   fakeSlackCpuMs: number;
   fakeSlackEventLoopUtilization: number;
   child: DeliveryChildResult;
-}
-
-/** A schema of its own on TEST_DATABASE_URL, as tests/store.test.ts does; dropped afterwards. */
-async function withSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `em_focus_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema "${schema}"`);
-  await admin.end();
-  const scoped = new URL(url);
-  scoped.searchParams.set("options", `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
 }
 
 /** Runs bench/delivery-child.ts under tsx and returns what it reports over IPC. */
@@ -175,7 +155,7 @@ export async function runDelivery(): Promise<PartResult> {
   }
   const pgUrl = process.env.TEST_DATABASE_URL;
   if (pgUrl) {
-    const scoped = await withSchema(pgUrl);
+    const scoped = await postgresSchema(pgUrl);
     try {
       runs.push(await deliveryRun("PostgreSQL", scoped.url));
     } finally {

@@ -1,5 +1,4 @@
 import { LogLevel, webApi } from "@slack/bolt";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Prompt } from "../src/content/prompts.js";
 import { type DeliverOptions, type DeliveryReport, deliverDuePrompts } from "../src/prompts/deliver.js";
@@ -9,6 +8,7 @@ import { startPromptDelivery } from "../src/prompts/scheduler.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "./helpers/fake-slack.js";
+import { postgresSchema } from "./helpers/postgres.js";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 
@@ -25,26 +25,6 @@ const PROMPTS: Prompt[] = [
   { id: "who-did-you-help-grow", order: 2, level: "narrow", text: "Who did you help grow?" },
   { id: "hands-on-hours", order: 3, level: "ic", text: "How many hands-on hours?" },
 ];
-
-/** A schema of its own per test, so CI and a developer can run the suite against one database at once. */
-async function withSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `em_focus_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema "${schema}"`);
-  await admin.end();
-  const scoped = new URL(url);
-  scoped.searchParams.set("options", `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
 
 let fake: FakeSlack;
 let client: InstanceType<typeof webApi.WebClient>;
@@ -479,7 +459,7 @@ describe("prompt delivery on sqlite", () => {
 
 describe.skipIf(!pgUrl)(`prompt delivery on postgres${pgUrl ? "" : " (TEST_DATABASE_URL unset)"}`, () => {
   deliverySuite(async () => {
-    const schema = await withSchema(pgUrl ?? "");
+    const schema = await postgresSchema(pgUrl ?? "");
     return {
       store: await openStore(schema.url),
       // A second pool, as a second instance of the app would have.
@@ -490,7 +470,7 @@ describe.skipIf(!pgUrl)(`prompt delivery on postgres${pgUrl ? "" : " (TEST_DATAB
 
   it("sends exactly once with two instances racing over many subscribers and weeks", async () => {
     fake.reset();
-    const schema = await withSchema(pgUrl ?? "");
+    const schema = await postgresSchema(pgUrl ?? "");
     const [a, b] = await Promise.all([openStore(schema.url), openStore(schema.url)]);
     try {
       if (!a || !b) throw new Error("stores not opened");

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
+import { postgresSchema } from "./helpers/postgres.js";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 
@@ -13,26 +13,6 @@ const MONDAY_9_BERLIN = new Date("2026-03-09T08:00:00.000Z");
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
-
-/** A schema of its own per test, so CI and a developer can run the suite against one database at once. */
-async function withSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `em_focus_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema "${schema}"`);
-  await admin.end();
-  const scoped = new URL(url);
-  scoped.searchParams.set("options", `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
 
 function userTarget(userId: string): SubscriptionTarget {
   return { teamId: TEAM, targetType: "user", targetId: userId };
@@ -585,7 +565,7 @@ describe("store on sqlite (file)", () => {
 
 describe.skipIf(!pgUrl)(`store on postgres${pgUrl ? "" : " (TEST_DATABASE_URL unset)"}`, () => {
   storeSuite(async () => {
-    const schema = await withSchema(pgUrl ?? "");
+    const schema = await postgresSchema(pgUrl ?? "");
     const store = await openStore(schema.url);
     expect(store.dialect).toBe("postgres");
     return { store, reopen: () => openStore(schema.url), cleanup: () => schema.drop() };

@@ -5,7 +5,10 @@ import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
+import { postgresSchema } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
+
+export { postgresSchema };
 
 export const TEST_BOT_TOKEN = "xoxb-test-bot-token";
 export const TEST_SIGNING_SECRET = "test-signing-secret";
@@ -57,25 +60,6 @@ export const TEST_DATABASES: ReadonlyArray<{ name: "sqlite" | "postgres"; postgr
  * A fresh schema on a PostgreSQL server, so suites running at once never see each other's rows.
  * `url` connects with that schema as its search path; `drop()` removes it and everything in it.
  */
-export async function postgresSchema(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  // Loaded only here: most suites never touch PostgreSQL.
-  const { default: pg } = await import("pg");
-  const schema = `em_focus_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`create schema "${schema}"`);
-  const scoped = new URL(serverUrl);
-  scoped.searchParams.set("options", `-c search_path=${schema}`);
-  return { url: scoped.toString(), drop: () => run(`drop schema if exists "${schema}" cascade`) };
-}
-
 /**
  * The environment `startBot` gets in tests: HTTP mode on a free loopback port, Web API calls to the
  * fake, the repository's content, a fresh SQLite file. Nothing is read from process.env or .env.
