@@ -362,6 +362,28 @@ function storeSuite(
     expect(await store.listDueSubscriptions(plus(MONDAY_9_BERLIN, 2 * WEEK), { limit: 10 })).toEqual([]);
   });
 
+  it("changes only the note of an answer, and only of one already given", async () => {
+    const subscription = await subscribe(store, userTarget("U1"));
+    const delivery = await claim(store, subscription);
+    if (!delivery) throw new Error("claim failed");
+    expect(await store.setAnswerNote(delivery.id, "U1", "too early")).toBeUndefined();
+    await store.recordAnswer({
+      deliveryId: delivery.id,
+      teamId: TEAM,
+      userId: "U1",
+      choice: "ic",
+      now: MONDAY_9_BERLIN,
+    });
+    const answeredAt = (await store.getAnswer(delivery.id, "U1"))?.answeredAt;
+    expect(await store.setAnswerNote(delivery.id, "U1", "deep in the parser")).toMatchObject({
+      choice: "ic",
+      note: "deep in the parser",
+      answeredAt,
+    });
+    expect(await store.setAnswerNote(delivery.id, "U1", null)).toMatchObject({ choice: "ic", note: null });
+    expect(await store.setAnswerNote(delivery.id, "U2", "not mine")).toBeUndefined();
+  });
+
   it("keeps one answer per delivery and person, and a note unless replaced", async () => {
     const subscription = await subscribe(
       store,

@@ -195,25 +195,21 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
 
   app.view(NOTE_MODAL, async ({ ack, view, body }) => {
     const note = view.state.values.note?.note?.value?.trim() ?? "";
-    const teamId = body.team?.id ?? body.user.team_id ?? "";
-    const existing = await deps.store.getAnswer(view.private_metadata, body.user.id);
-    if (!existing) {
+    // Stored before the modal closes: if the write fails, the modal stays open with the note in it
+    // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
+    // a choice clicked meanwhile on the prompt is kept.
+    const saved = await deps.store.setAnswerNote(
+      view.private_metadata,
+      body.user.id,
+      note === "" ? null : note,
+    );
+    if (!saved) {
       await ack({
         response_action: "errors",
         errors: { note: "Choose Narrow, Wide or IC on the prompt first." },
       });
       return;
     }
-    // Stored before the modal closes: if the write fails, the modal stays open with the note in it
-    // (Slack shows an error) instead of closing as if it had been saved.
-    await deps.store.recordAnswer({
-      deliveryId: view.private_metadata,
-      teamId,
-      userId: body.user.id,
-      choice: existing.choice,
-      note: note === "" ? null : note,
-      now: deps.now(),
-    });
     await ack();
   });
 

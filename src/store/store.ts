@@ -593,6 +593,17 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
       return toAnswer(row);
     },
 
+    async setAnswerNote(deliveryId, userId, note) {
+      const row = await db
+        .updateTable("answers")
+        .set({ note })
+        .where("delivery_id", "=", deliveryId)
+        .where("user_id", "=", userId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toAnswer(row);
+    },
+
     async getAnswer(deliveryId, userId) {
       const row = await db
         .selectFrom("answers")

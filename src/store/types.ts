@@ -252,6 +252,8 @@ export interface Store {
   /** One answer per delivery and person; answering again replaces it. Undefined for unknown deliveries. */
   recordAnswer(input: AnswerInput): Promise<Answer | undefined>;
   getAnswer(deliveryId: string, userId: string): Promise<Answer | undefined>;
+  /** Sets or (with null) removes the note of an answer already given; undefined when there is none. */
+  setAnswerNote(deliveryId: string, userId: string, note: string | null): Promise<Answer | undefined>;
   answerHistory(teamId: string, userId: string, options: HistoryOptions): Promise<AnswerHistory>;
 
   recordFeedback(input: FeedbackInput): Promise<Feedback>;
