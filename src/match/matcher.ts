@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchOptions } from "minisearch";
 import type { Section } from "../content/types.js";
 import { cleanQuestion } from "./question.js";
-import { termOf, tokenize } from "./terms.js";
+import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
 
 export interface MatcherOptions {
   /**
@@ -37,6 +37,8 @@ export interface Match {
 const LARGE_COLLECTION = 200;
 const COMMON_TERM_SHARE = 0.01;
 const FEWEST_TERMS_KEPT = 2;
+/** Shorter words are not corrected: too many real words are one letter apart. */
+const MIN_CORRECTED_LENGTH = 5;
 
 interface IndexedSection {
   id: number;
@@ -50,6 +52,7 @@ export class Matcher {
   readonly options: Required<MatcherOptions>;
   private readonly index: MiniSearch<IndexedSection>;
   private readonly searchOptions: SearchOptions;
+  private readonly spelling: MiniSearch<{ id: number; word: string }>;
   private readonly documentFrequency: ReadonlyMap<string, number>;
   /** Sections a term may appear in before it counts as too common to tell sections apart. */
   private readonly commonAbove: number;
@@ -61,6 +64,7 @@ export class Matcher {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     // Document frequency of each term, gathered while indexing (one pass over the content).
     const documentFrequency = new Map<string, number>();
+    const spellings = new Set<string>(KNOWN_SPELLINGS);
     let termsOfSection = new Set<string>();
     this.index = new MiniSearch<IndexedSection>({
       fields: ["heading", "text", "aliases"],
@@ -69,6 +73,7 @@ export class Matcher {
         const term = termOf(word);
         if (term === null) return false;
         termsOfSection.add(term);
+        if (word.length >= MIN_CORRECTED_LENGTH) spellings.add(word.toLowerCase());
         return term;
       },
     });
@@ -87,13 +92,21 @@ export class Matcher {
       sections.length >= LARGE_COLLECTION
         ? Math.max(1, sections.length * COMMON_TERM_SHARE)
         : Number.POSITIVE_INFINITY;
-    const { aliasBoost, headingBoost, fuzzy } = this.options;
-    // Typo search walks the whole term tree, so it is spent only on words the content never uses.
+    const { aliasBoost, headingBoost } = this.options;
     this.searchOptions = {
       boost: { aliases: aliasBoost, heading: headingBoost, text: 1 },
-      fuzzy: (term) => (term.length >= 5 && !documentFrequency.has(term) ? fuzzy : false),
       combineWith: "OR",
     };
+    // Typos are corrected word by word against the words the content uses, before stemming: a typo
+    // usually stops the stemmer ("promtion" stays "promtion" while "promotion" becomes "promot"),
+    // so fuzzy search over stems misses the very words people mistype.
+    this.spelling = new MiniSearch<{ id: number; word: string }>({
+      fields: ["word"],
+      storeFields: ["word"],
+      tokenize: (text) => [text],
+      processTerm: (text) => text,
+    });
+    this.spelling.addAll([...spellings].map((word, id) => ({ id, word })));
   }
 
   /** Sections for a question, best first, including those below the off-topic threshold. */
@@ -101,7 +114,10 @@ export class Matcher {
     const words = tokenize(cleanQuestion(question));
     const all = new Map<string, string>();
     for (const word of words) {
-      const term = termOf(word);
+      let term = termOf(word);
+      if (term !== null && !this.documentFrequency.has(term) && word.length >= MIN_CORRECTED_LENGTH) {
+        term = this.correct(word) ?? term;
+      }
       if (term !== null && !all.has(term)) all.set(term, word);
     }
     // In a large collection a term found in many sections adds little to the ranking but makes
@@ -126,6 +142,12 @@ export class Matcher {
       }))
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);
+  }
+
+  /** The term of the content word closest to a misspelled one, if any is close enough. */
+  private correct(word: string): string | null {
+    const [closest] = this.spelling.search(word.toLowerCase(), { fuzzy: this.options.fuzzy });
+    return closest ? termOf(closest.word as string) : null;
   }
 
   /** The section that answers the question, or null when none fits well enough. */

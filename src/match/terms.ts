@@ -48,6 +48,11 @@ const SYNONYMS: Record<string, string> = {
   promo: "promotion",
 };
 
+/** Spellings worth correcting typos towards even when the content does not use them. */
+export const KNOWN_SPELLINGS: readonly string[] = Object.keys(SYNONYMS).filter((word) =>
+  /^[a-z]{5,}$/.test(word),
+);
+
 /** Splits text into lower-case words of any script; digits stay with their word. */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’:][\p{L}\p{N}]+)*/gu) ?? [];
