@@ -301,8 +301,8 @@ describe("regressions and known misses", () => {
     expect(best(question)).toBe(id);
   });
 
-  // One everyday word shared with a section ("take", "time") is enough to pass minScore.
-  it.fails.each(["how long does it take to cook rice", "what time is it", "can I take a vacation"])(
+  // One everyday word shared with a section ("take", "time") used to pass minScore; they are stop words now.
+  it.each(["how long does it take to cook rice", "what time is it", "can I take a vacation"])(
     "takes %j as off-topic",
     (question) => {
       expect(best(question)).toBeNull();

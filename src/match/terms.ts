@@ -15,7 +15,7 @@ const STOP_WORDS = new Set(
   won would wouldn you your yours yourself yourselves im ive id ill youre thats theres whats dont
   doesnt isnt cant wont hi hey hello thanks thank please ok okay yeah yes lol pls plz anyone someone
   something thing things get got also still even maybe kind sort like want wanna gonna need think
-  know feel lot lots bit`.split(/\s+/),
+  know feel lot lots bit take takes taking took time times`.split(/\s+/),
 );
 
 /**
