@@ -198,11 +198,12 @@ describe("request safety and hostile input over the real HTTP receiver", () => {
       const response = await sendCommand(t.target, { text: question });
       expect(response.status).toBe(200);
       expectInert(response.json);
-      // The echo shows the text as typed, so people see what they asked.
+      // The echo shows the words people asked, without the pings and markup around them.
       const echo = textFields(response.json).find(
         (f) => f.kind === "plain_text" && f.text.startsWith("You asked"),
       );
-      expect(echo?.text).toContain("<!channel>");
+      expect(echo?.text).toMatch(/^You asked: “click me \S/);
+      expect(echo?.text).not.toContain("<!channel>");
     });
 
     it("keeps mention and DM answers inert", async () => {

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { FocusLevel, Library, Section } from "../../content/types.js";
 import type { Answer } from "../../match/answer.js";
+import { cleanQuestion } from "../../match/question.js";
 import { escapeMrkdwn, markdownToMrkdwn, truncate } from "../mrkdwn.js";
 
 export type Block = types.KnownBlock;
@@ -77,7 +78,8 @@ export function sectionTitle(section: Section): string {
 export function echoQuestion(question: string): types.PlainTextElement {
   return {
     type: "plain_text",
-    text: `You asked: “${truncate(question.replace(/\s+/g, " ").trim(), 200)}”`,
+    // Plain text is never parsed by Slack; the words without mentions and markup read better.
+    text: `You asked: “${truncate(cleanQuestion(question) || question.replace(/\s+/g, " ").trim(), 200)}”`,
     emoji: false,
   };
 }
