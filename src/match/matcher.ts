@@ -52,7 +52,7 @@ export class Matcher {
   readonly options: Required<MatcherOptions>;
   private readonly index: MiniSearch<IndexedSection>;
   private readonly searchOptions: SearchOptions;
-  private readonly spelling: MiniSearch<{ id: number; word: string }>;
+  private readonly spelling: Map<string, MiniSearch<{ id: number; word: string }>>;
   private readonly documentFrequency: ReadonlyMap<string, number>;
   /** Sections a term may appear in before it counts as too common to tell sections apart. */
   private readonly commonAbove: number;
@@ -100,13 +100,23 @@ export class Matcher {
     // Typos are corrected word by word against the words the content uses, before stemming: a typo
     // usually stops the stemmer ("promtion" stays "promtion" while "promotion" becomes "promot"),
     // so fuzzy search over stems misses the very words people mistype.
-    this.spelling = new MiniSearch<{ id: number; word: string }>({
-      fields: ["word"],
-      storeFields: ["word"],
-      tokenize: (text) => [text],
-      processTerm: (text) => text,
-    });
-    this.spelling.addAll([...spellings].map((word, id) => ({ id, word })));
+    // One small index per first letter: people seldom mistype the first one, and searching a
+    // letter's words instead of the whole vocabulary keeps correction cheap on large content.
+    this.spelling = new Map();
+    for (const word of spellings) {
+      const first = word.charAt(0);
+      let index = this.spelling.get(first);
+      if (!index) {
+        index = new MiniSearch<{ id: number; word: string }>({
+          fields: ["word"],
+          storeFields: ["word"],
+          tokenize: (text) => [text],
+          processTerm: (text) => text,
+        });
+        this.spelling.set(first, index);
+      }
+      index.add({ id: index.documentCount, word });
+    }
   }
 
   /** Sections for a question, best first, including those below the off-topic threshold. */
@@ -146,7 +156,8 @@ export class Matcher {
 
   /** The term of the content word closest to a misspelled one, if any is close enough. */
   private correct(word: string): string | null {
-    const [closest] = this.spelling.search(word.toLowerCase(), { fuzzy: this.options.fuzzy });
+    const lower = word.toLowerCase();
+    const [closest] = this.spelling.get(lower.charAt(0))?.search(lower, { fuzzy: this.options.fuzzy }) ?? [];
     return closest ? termOf(closest.word as string) : null;
   }
 
