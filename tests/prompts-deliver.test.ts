@@ -235,6 +235,27 @@ function deliverySuite(
     expect(new Set(posts().map((call) => call.args.channel))).toEqual(new Set(["U1", "U2"]));
   });
 
+  it("does not hold prompts back while users.info is rate limited: the stored time zone is used", async () => {
+    for (let i = 0; i < 5; i++) await subscribeUser(store, `U${i}`);
+    const undo = fake.failAlways("users.info", { status: 429, retryAfter: 60 });
+    try {
+      const waits: number[] = [];
+      const result = await deliver(store, MONDAY_9_BERLIN, {
+        concurrency: 1,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      expect(result).toEqual(report({ claimed: 5, sent: 5 }));
+      expect(waits).toEqual([]);
+      // One lookup meets the limit; the others are not even tried while Slack holds the method back.
+      expect(fake.callsTo("users.info")).toHaveLength(1);
+      expect(new Set(posts().map((call) => call.args.channel)).size).toBe(5);
+    } finally {
+      undo();
+    }
+  });
+
   it("keeps the whole sender at Slack's pace under a rate limit: nothing lost, nothing doubled", async () => {
     for (let i = 0; i < 12; i++) await subscribeUser(store, `U${i}`);
     const undo = fake.rateLimit("chat.postMessage", 6);

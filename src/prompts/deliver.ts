@@ -142,6 +142,11 @@ class SlackPacer {
     if (this.spacingMs > 0) this.nextSlot = Math.max(this.now(), this.nextSlot) + this.spacingMs;
   }
 
+  /** True while Slack has asked us to wait before calling this method again. */
+  holding(): boolean {
+    return this.holdUntil > this.now();
+  }
+
   succeeded(): void {
     const now = this.now();
     this.accepted.push(now);
@@ -232,7 +237,15 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     | { kind: "keep" };
 
   async function currentTimeZone(userId: string): Promise<TimeZoneLookup> {
-    const result = await callSlack("users.info", () => client.users.info({ user: userId }));
+    // users.info has a far lower rate limit than posting (Slack's tier 4, about 100 a minute), and a
+    // Monday 09:00 brings every subscriber due at once. While Slack holds it back, the stored zone
+    // (right last week) is used rather than making prompts wait for the lookup.
+    if (pacerFor("users.info").holding()) return { kind: "keep" };
+    const result = await callSlack(
+      "users.info",
+      () => client.users.info({ user: userId }),
+      async () => false,
+    );
     if (result.ok) {
       const user = result.value.user;
       if (user?.deleted) return { kind: "pause", reason: "account_inactive" };
