@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, type Selectable, sql } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from "kysely";
 import { type AnswerForHistory, weeklyHistory } from "./history.js";
 import type { AnswersTable, Database, DeliveriesTable, FeedbackTable, SubscriptionsTable } from "./schema.js";
 import type {
@@ -148,6 +148,58 @@ async function moveOnPastHandledDueTime(
     .where("id", "=", subscriptionId)
     .where("next_prompt_at", "=", expectedNextPromptAt.getTime())
     .execute();
+}
+
+/**
+ * Records the delivery of one due time and moves the subscription past it, in one transaction.
+ * The unique (subscription_id, due_at) key decides between concurrent passes: on PostgreSQL the
+ * second insert waits for the first transaction, then does nothing and this returns undefined.
+ */
+async function recordDelivery(
+  trx: Kysely<Database>,
+  due: { subscriptionId: string; dueAt: Date; expectedNextPromptAt: Date; nextPromptAt: Date; now: Date },
+  delivery: Pick<
+    Insertable<DeliveriesTable>,
+    "prompt_id" | "status" | "attempts" | "lease_owner" | "lease_expires_at"
+  >,
+  subscriptionChanges: Partial<Pick<Updateable<SubscriptionsTable>, "prompts_used" | "skip_next">>,
+): Promise<DeliveryRow | undefined> {
+  const subscription = await trx
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("id", "=", due.subscriptionId)
+    .executeTakeFirst();
+  if (!subscription) return undefined;
+  const now = due.now.getTime();
+  const inserted = await trx
+    .insertInto("deliveries")
+    .values({
+      id: randomUUID(),
+      subscription_id: subscription.id,
+      team_id: subscription.team_id,
+      target_type: subscription.target_type,
+      target_id: subscription.target_id,
+      due_at: due.dueAt.getTime(),
+      ...delivery,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(["subscription_id", "due_at"]).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!inserted) {
+    await moveOnPastHandledDueTime(trx, due.subscriptionId, due.expectedNextPromptAt, due.nextPromptAt, now);
+    return undefined;
+  }
+  const moved = await trx
+    .updateTable("subscriptions")
+    .set({ next_prompt_at: due.nextPromptAt.getTime(), updated_at: now, ...subscriptionChanges })
+    .where("id", "=", subscription.id)
+    .where("next_prompt_at", "=", due.expectedNextPromptAt.getTime())
+    .where("paused_reason", "is", null)
+    .executeTakeFirst();
+  if (!changed(moved)) throw new RowMoved();
+  return inserted;
 }
 
 /** Domain operations over an already migrated database. */
@@ -304,113 +356,33 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
     },
 
     async claimDueDelivery(input) {
-      return inTransaction(async (trx) => {
-        const subscription = await trx
-          .selectFrom("subscriptions")
-          .selectAll()
-          .where("id", "=", input.subscriptionId)
-          .executeTakeFirst();
-        if (!subscription) return undefined;
-        const now = input.now.getTime();
-        // The unique (subscription_id, due_at) key decides between concurrent passes: on
-        // PostgreSQL the second insert waits for the first transaction, then does nothing.
-        const inserted = await trx
-          .insertInto("deliveries")
-          .values({
-            id: randomUUID(),
-            subscription_id: subscription.id,
-            team_id: subscription.team_id,
-            target_type: subscription.target_type,
-            target_id: subscription.target_id,
-            due_at: input.dueAt.getTime(),
+      const row = await inTransaction((trx) =>
+        recordDelivery(
+          trx,
+          input,
+          {
             prompt_id: input.promptId,
             status: "claimed",
             attempts: 1,
             lease_owner: input.owner,
             lease_expires_at: input.leaseUntil.getTime(),
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) => oc.columns(["subscription_id", "due_at"]).doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        if (!inserted) {
-          await moveOnPastHandledDueTime(
-            trx,
-            input.subscriptionId,
-            input.expectedNextPromptAt,
-            input.nextPromptAt,
-            now,
-          );
-          return undefined;
-        }
-        const moved = await trx
-          .updateTable("subscriptions")
-          .set({
-            next_prompt_at: input.nextPromptAt.getTime(),
-            prompts_used: JSON.stringify(input.promptsUsed),
-            updated_at: now,
-          })
-          .where("id", "=", subscription.id)
-          .where("next_prompt_at", "=", input.expectedNextPromptAt.getTime())
-          .where("paused_reason", "is", null)
-          .executeTakeFirst();
-        if (!changed(moved)) throw new RowMoved();
-        return toDelivery(inserted);
-      });
+          },
+          { prompts_used: JSON.stringify(input.promptsUsed) },
+        ),
+      );
+      return row ? toDelivery(row) : undefined;
     },
 
     async recordUnsentDelivery(input) {
-      const recorded = await inTransaction(async (trx) => {
-        const subscription = await trx
-          .selectFrom("subscriptions")
-          .selectAll()
-          .where("id", "=", input.subscriptionId)
-          .executeTakeFirst();
-        if (!subscription) return false;
-        const now = input.now.getTime();
-        const inserted = await trx
-          .insertInto("deliveries")
-          .values({
-            id: randomUUID(),
-            subscription_id: subscription.id,
-            team_id: subscription.team_id,
-            target_type: subscription.target_type,
-            target_id: subscription.target_id,
-            due_at: input.dueAt.getTime(),
-            prompt_id: null,
-            status: input.status,
-            attempts: 0,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) => oc.columns(["subscription_id", "due_at"]).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-          await moveOnPastHandledDueTime(
-            trx,
-            input.subscriptionId,
-            input.expectedNextPromptAt,
-            input.nextPromptAt,
-            now,
-          );
-          return false;
-        }
-        const moved = await trx
-          .updateTable("subscriptions")
-          .set({
-            next_prompt_at: input.nextPromptAt.getTime(),
-            updated_at: now,
-            ...(input.status === "skipped" ? { skip_next: 0 } : {}),
-          })
-          .where("id", "=", subscription.id)
-          .where("next_prompt_at", "=", input.expectedNextPromptAt.getTime())
-          .where("paused_reason", "is", null)
-          .executeTakeFirst();
-        if (!changed(moved)) throw new RowMoved();
-        return true;
-      });
-      return recorded ?? false;
+      const row = await inTransaction((trx) =>
+        recordDelivery(
+          trx,
+          input,
+          { prompt_id: null, status: input.status, attempts: 0 },
+          input.status === "skipped" ? { skip_next: 0 } : {},
+        ),
+      );
+      return row !== undefined;
     },
 
     async listRetryableDeliveries(now, limit) {
