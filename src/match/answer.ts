@@ -30,11 +30,12 @@ export interface Answer {
 }
 
 export function answerQuestion(matcher: Matcher, question: string): Answer {
-  if (tokenize(cleanQuestion(question)).length === 0) {
-    return { question, outcome: "empty", answer: null, section: null, matchedWords: [] };
-  }
   const match = matcher.best(question);
-  if (!match) return { question, outcome: "off-topic", answer: null, section: null, matchedWords: [] };
+  if (!match) {
+    // Only unanswered questions need telling apart; answered ones are not cleaned a second time.
+    const outcome = tokenize(cleanQuestion(question)).length === 0 ? "empty" : "off-topic";
+    return { question, outcome, answer: null, section: null, matchedWords: [] };
+  }
   const { section } = match;
   return {
     question,
