@@ -10,7 +10,7 @@ import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { plainText } from "./content/markdown.js";
 import { loadPrompts } from "./content/prompts.js";
-import type { Library } from "./content/types.js";
+import { LEVEL_NAMES, type Library } from "./content/types.js";
 import { type Answer, answerQuestion } from "./match/answer.js";
 import { Matcher } from "./match/matcher.js";
 
@@ -110,8 +110,6 @@ function parseAskArgs(args: string[]) {
 function toJson(answer: Answer): string {
   return JSON.stringify({ question: answer.question, answer: answer.answer });
 }
-
-const LEVEL_NAMES = { narrow: "Narrow", wide: "Wide", ic: "IC" } as const;
 
 export function formatAnswer(answer: Answer): string {
   if (!answer.answer || !answer.section) {

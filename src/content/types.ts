@@ -1,6 +1,9 @@
 export const FOCUS_LEVELS = ["narrow", "wide", "ic"] as const;
 export type FocusLevel = (typeof FOCUS_LEVELS)[number];
 
+/** How each level is named to people. */
+export const LEVEL_NAMES: Readonly<Record<FocusLevel, string>> = { narrow: "Narrow", wide: "Wide", ic: "IC" };
+
 export function isFocusLevel(value: unknown): value is FocusLevel {
   return typeof value === "string" && (FOCUS_LEVELS as readonly string[]).includes(value);
 }

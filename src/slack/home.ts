@@ -1,11 +1,12 @@
 import type { types, webApi } from "@slack/bolt";
+import { LEVEL_NAMES } from "../content/types.js";
 import { PROMPT_ANSWER_LABELS } from "../prompts/render.js";
 import { formatSchedule, WEEKDAY_NAMES } from "../prompts/schedule.js";
 import type { AnswerChoice, AnswerHistory, PromptSchedule, Subscription } from "../store/types.js";
 import type { BotDeps } from "./app.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
 import { describeSubscription } from "./subscriptions.js";
-import { type Block, LEVEL_NAMES, LIMITS, levelSections, overviewBlocks } from "./views/answer.js";
+import { type Block, LIMITS, levelSections, overviewBlocks } from "./views/answer.js";
 
 export const HOME_ACTIONS = { schedule: "home_schedule", stop: "home_stop" } as const;
 export const SCHEDULE_MODAL = "schedule_modal";

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import type { FocusLevel, Library, Section } from "../../content/types.js";
+import { LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
 import type { Answer } from "../../match/answer.js";
 import { cleanQuestion } from "../../match/question.js";
 import { escapeMrkdwn, markdownToMrkdwn, truncate } from "../mrkdwn.js";
@@ -21,8 +21,6 @@ export const ACTIONS = {
   helpful: "answer_helpful",
   notHelpful: "answer_not_helpful",
 } as const;
-
-export const LEVEL_NAMES: Record<FocusLevel, string> = { narrow: "Narrow", wide: "Wide", ic: "IC" };
 
 /** What an answer's buttons carry, so a click can rebuild the answer without any server state. */
 export interface AnswerRef {
