@@ -1,11 +1,11 @@
 import { loadLibrary } from "../src/content/load.js";
 import type { Section } from "../src/content/types.js";
 import {
-  type Answerer,
-  evaluate,
+  type Evaluation,
+  evaluateMatcher,
+  evaluatePlain,
   type LabelledQuestion,
-  plainMiniSearchAnswerer,
-  projectAnswerer,
+  plainMiniSearch,
   ratio,
 } from "../src/match/evaluate.js";
 import { Matcher } from "../src/match/matcher.js";
@@ -74,12 +74,9 @@ export function compareQueries(
   return result;
 }
 
-function accuracy(answer: Answerer, questions: readonly LabelledQuestion[]) {
-  const all = evaluate(answer, questions);
-  const holdout = evaluate(
-    answer,
-    questions.filter((q) => q.split === "holdout"),
-  );
+function accuracy(evaluate: (questions: readonly LabelledQuestion[]) => Evaluation, questions: readonly LabelledQuestion[]) {
+  const all = evaluate(questions);
+  const holdout = evaluate(questions.filter((q) => q.split === "holdout"));
   const overall = {
     correct: all.inScope.correct + all.offTopic.correct,
     total: all.inScope.total + all.offTopic.total,
@@ -103,9 +100,10 @@ function roundSummary(summary: Summary): Summary {
 export async function runMatching(): Promise<PartResult> {
   const questions = loadQuestions();
   const texts = questions.map((q) => q.question);
-  const sections: readonly Section[] = loadLibrary(CONTENT_DIR).sections;
-  const matcher = new Matcher(sections);
-  const plain = plainMiniSearchAnswerer(sections);
+  const library = loadLibrary(CONTENT_DIR);
+  const sections: readonly Section[] = library.sections;
+  const matcher = new Matcher(library);
+  const plain = plainMiniSearch(sections);
 
   const timing = compareQueries({ emFocus: (q) => matcher.best(q), plain: (q) => plain(q) }, texts, {
     minQueries: 10_000,
@@ -115,8 +113,9 @@ export async function runMatching(): Promise<PartResult> {
   const em = timing.emFocus as QueryTiming;
   const base = timing.plain as QueryTiming;
 
-  const emAccuracy = accuracy(projectAnswerer(sections), questions);
-  const plainAccuracy = accuracy(plainMiniSearchAnswerer(sections), questions);
+  // The tuning questions are the content's own examples, so only the held-out figure is a fair test.
+  const emAccuracy = accuracy((qs) => evaluateMatcher(matcher, qs), questions);
+  const plainAccuracy = accuracy((qs) => evaluatePlain(plain, qs), questions);
 
   const medianRatio = em.microseconds.median / base.microseconds.median;
   const p99Ratio = em.microseconds.p99 / base.microseconds.p99;
@@ -130,8 +129,8 @@ export async function runMatching(): Promise<PartResult> {
         value: fmt(em.microseconds.median, "µs", 2),
         baseline: `${fmt(base.microseconds.median, "µs", 2)} (plain MiniSearch)`,
         ratio: medianRatio,
-        target: "≤ 20 µs and ≤ 1.5×",
-        met: em.microseconds.median <= 20 && medianRatio <= 1.5,
+        target: "≤ 1.2×",
+        met: medianRatio <= 1.2,
       },
       {
         part: "1 matching",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLibrary } from "../src/content/load.js";
 import type { Library } from "../src/content/types.js";
-import { plainMiniSearchAnswerer } from "../src/match/evaluate.js";
+import { plainMiniSearch } from "../src/match/evaluate.js";
 import { Matcher } from "../src/match/matcher.js";
 import { CONTENT_DIR, fmt, loadQuestions, median, type PartResult, round, summarize } from "./common.js";
 import { generateContent } from "./generate-content.js";
@@ -38,7 +38,7 @@ function timeIndexing(dir: string, runs: number): IndexTiming {
     const t0 = performance.now();
     library = loadLibrary(dir, { baseUrl: "https://example.test/articles" });
     const t1 = performance.now();
-    matcher = new Matcher(library.sections);
+    matcher = new Matcher(library);
     const t2 = performance.now();
     loadMs.push(t1 - t0);
     matcherMs.push(t2 - t1);
@@ -87,7 +87,7 @@ export async function runScale(): Promise<PartResult> {
 
     // For context: MiniSearch as it comes over the same large content (one pass, it is slow).
     const plainBuildStart = performance.now();
-    const plain = plainMiniSearchAnswerer(large.library.sections);
+    const plain = plainMiniSearch(large.library.sections);
     const plainBuildMs = performance.now() - plainBuildStart;
     timeQueries(plain, questions.slice(0, 20), 1, []);
     const plainSamples: number[] = [];

@@ -1,84 +1,160 @@
 /**
- * Prints how well em-focus answers the labelled questions, beside plain MiniSearch over the same
- * sections. `npm run eval` (add `--misses` to list what each part got wrong).
+ * How well em-focus answers the labelled questions in tests/fixtures/questions.jsonl, beside plain
+ * MiniSearch over the same sections.
+ *
+ *   npm run eval                       the table: 5-fold cross-validation on the tuning questions,
+ *                                      and the shipped matcher on the frozen held-out questions
+ *   npm run eval -- --misses           also what cross-validation got wrong (tuning questions only)
+ *   npm run eval -- --tune             choose the training numbers by cross-validation (slow)
+ *   npm run eval -- --holdout-misses   what the held-out questions got wrong: for the final report
+ *                                      only; reading it while tuning spoils the held-out figures
  */
 import { readFileSync } from "node:fs";
 import { loadLibrary } from "../src/content/load.js";
 import {
-  type Answerer,
+  bestThresholds,
+  crossValidate,
+  crossValidatedRankings,
+  decide,
   type Evaluation,
   evaluate,
+  evaluateMatcher,
+  evaluatePlain,
+  leakedExamples,
+  objective,
   parseLabelledQuestions,
-  plainMiniSearchAnswerer,
-  projectAnswerer,
+  plainMiniSearch,
   ratio,
+  type Score,
 } from "../src/match/evaluate.js";
+import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions } from "../src/match/matcher.js";
 
-const contentDir = process.env.CONTENT_DIR ?? "content";
-const library = loadLibrary(contentDir);
+const library = loadLibrary(process.env.CONTENT_DIR ?? "content");
 const questions = parseLabelledQuestions(readFileSync("tests/fixtures/questions.jsonl", "utf8"));
-const showMisses = process.argv.includes("--misses");
+const tune = questions.filter((q) => q.split === "tune");
+const holdout = questions.filter((q) => q.split === "holdout");
+const flag = (name: string) => process.argv.includes(name);
 
-const answerers: Record<string, Answerer> = {
-  "em-focus": projectAnswerer(library.sections),
-  "plain MiniSearch": plainMiniSearchAnswerer(library.sections),
-};
-const splits = ["tune", "holdout"] as const;
-const results: Record<string, Record<(typeof splits)[number], Evaluation>> = {};
-for (const [name, answer] of Object.entries(answerers)) {
-  results[name] = {
-    tune: evaluate(
-      answer,
-      questions.filter((q) => q.split === "tune"),
-    ),
-    holdout: evaluate(
-      answer,
-      questions.filter((q) => q.split === "holdout"),
-    ),
-  };
+const leaked = leakedExamples(library, questions);
+if (leaked.length > 0) {
+  console.error(`content/examples.jsonl holds ${leaked.length} held-out question(s); remove them:`);
+  for (const question of leaked) console.error(`  ${question}`);
+  process.exit(1);
 }
 
-const at = (name: string, split: (typeof splits)[number]): Evaluation => {
-  const found = results[name]?.[split];
-  if (!found) throw new Error(`no results for ${name} ${split}`);
-  return found;
-};
-const pct = (score: { correct: number; total: number }) =>
-  `${(ratio(score) * 100).toFixed(1).padStart(5)}% (${score.correct}/${score.total})`;
-const names = Object.keys(results);
-const row = (label: string, cells: string[]) =>
-  console.log(`${label.padEnd(44)}${cells.map((c) => c.padEnd(20)).join("")}`);
+if (flag("--tune")) {
+  tuneTrainingNumbers();
+  process.exit(0);
+}
 
-console.log(`${questions.length} labelled questions from tests/fixtures/questions.jsonl; top-1 accuracy\n`);
+const started = performance.now();
+const cv = crossValidate(library, tune);
+const matcher = new Matcher(library);
+const held = evaluateMatcher(matcher, holdout);
+const plain = plainMiniSearch(library.sections);
+const columns: [string, Evaluation][] = [
+  ["em-focus CV (tune)", cv.evaluation],
+  ["em-focus held out", held],
+  ["MiniSearch tune", evaluatePlain(plain, tune)],
+  ["MiniSearch held out", evaluatePlain(plain, holdout)],
+];
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+const pct = (score: Score | undefined) =>
+  score && score.total > 0 ? `${(ratio(score) * 100).toFixed(1)}% (${score.correct}/${score.total})` : "-";
+const row = (label: string, cells: string[]) => console.log(`| ${label} | ${cells.join(" | ")} |`);
+
+console.log(
+  `${questions.length} labelled questions: ${tune.length} tuning (5-fold cross-validation), ${holdout.length} held out; ` +
+    `${library.examples.length} examples in content; ${seconds} s\n`,
+);
 row(
   "",
-  names.flatMap((n) => splits.map((s) => `${n} ${s}`)),
+  columns.map(([name]) => name),
 );
 row(
-  "in scope (right section)",
-  names.flatMap((n) => splits.map((s) => pct(at(n, s).inScope))),
+  "---",
+  columns.map(() => "---"),
 );
 row(
-  "off-topic (no answer)",
-  names.flatMap((n) => splits.map((s) => pct(at(n, s).offTopic))),
+  "in scope: top-1 right",
+  columns.map(([, e]) => pct(e.inScope)),
 );
-console.log("\nper section");
-const sectionKeys = [...library.sections.map((s) => s.id), "(off-topic)"];
-for (const key of sectionKeys) {
+row(
+  "in scope: top-1 or first alternative",
+  columns.map(([, e]) => pct(e.inScopeOrAlternative)),
+);
+row(
+  'off-topic: "no guidance"',
+  columns.map(([, e]) => pct(e.offTopic)),
+);
+row(
+  "answers with alternatives",
+  columns.map(([, e]) => pct(e.withAlternatives)),
+);
+console.log("\nper section (top-1 right)\n");
+row(
+  "section",
+  columns.map(([name]) => name),
+);
+row(
+  "---",
+  columns.map(() => "---"),
+);
+for (const key of [...library.sections.map((s) => s.id), "(off-topic)"]) {
   row(
-    `  ${key}`,
-    names.flatMap((n) => splits.map((s) => pct(at(n, s).perSection[key] ?? { correct: 0, total: 0 }))),
+    key,
+    columns.map(([, e]) => pct(e.perSection[key])),
   );
 }
-if (showMisses) {
-  for (const n of names) {
-    for (const s of splits) {
-      console.log(`\nmisses: ${n} ${s}`);
-      for (const miss of at(n, s).misses) {
-        console.log(
-          `  expected ${miss.expected ?? "-"} got ${miss.got ?? "-"}: ${miss.question.slice(0, 100)}`,
-        );
-      }
-    }
+const thresholds = cv.chosen.map((t) => `${t.minConfidence}/${t.alternativeShare}`).join(", ");
+console.log(
+  `\nthresholds (minConfidence/alternativeShare) chosen on the other folds, per fold: ${thresholds}; ` +
+    `shipped: ${DEFAULT_MATCHER_OPTIONS.minConfidence}/${DEFAULT_MATCHER_OPTIONS.alternativeShare}`,
+);
+console.log("\nconfusions, cross-validation (expected → got)");
+printConfusions(cv.evaluation);
+if (flag("--misses")) printMisses("cross-validation misses (tuning questions)", cv.evaluation);
+if (flag("--holdout-misses")) {
+  console.log("\nconfusions, held out (expected → got)");
+  printConfusions(held);
+  printMisses("held-out misses", held);
+}
+
+function printConfusions(evaluation: Evaluation) {
+  for (const [pair, n] of Object.entries(evaluation.confusions)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)) {
+    console.log(`  ${String(n).padStart(3)}  ${pair}`);
   }
+}
+
+function printMisses(title: string, evaluation: Evaluation) {
+  console.log(`\n${title}`);
+  for (const miss of evaluation.misses) {
+    const also = miss.alternatives.length > 0 ? ` (also: ${miss.alternatives.join(", ")})` : "";
+    console.log(`  expected ${miss.expected ?? "-"} got ${miss.got ?? "-"}${also}: ${miss.question.slice(0, 140)}`);
+  }
+}
+
+/** Grid search over the training numbers, each judged by cross-validation on the tuning questions. */
+function tuneTrainingNumbers() {
+  const grid: MatcherOptions[] = [];
+  for (const searchWeight of [0.25, 0.5, 0.75])
+    for (const l2 of [3e-5, 1e-4, 3e-4])
+      for (const textWeight of [0.25, 0.5, 1])
+        for (const epochs of [20, 30, 50]) grid.push({ searchWeight, l2, textWeight, epochs });
+  const results = grid.map((options) => {
+    const { ranked } = crossValidatedRankings(library, tune, options);
+    const chosen = bestThresholds(ranked);
+    const evaluation = evaluate(
+      ranked.map((r) => ({ question: r.question, prediction: decide(r.ranking, chosen.minConfidence, chosen.alternativeShare) })),
+    );
+    const line = `${JSON.stringify({ ...options, ...chosen })} in ${pct(evaluation.inScope)} or-alt ${pct(evaluation.inScopeOrAlternative)} off ${pct(evaluation.offTopic)} objective ${objective(evaluation).toFixed(4)}`;
+    console.log(line);
+    return { value: objective(evaluation), line };
+  });
+  results.sort((a, b) => b.value - a.value);
+  console.log("\nbest five:");
+  for (const result of results.slice(0, 5)) console.log(`  ${result.line}`);
 }

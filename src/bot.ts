@@ -25,7 +25,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const settings = requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
-  const matcher = new Matcher(library.sections);
+  const matcher = new Matcher(library);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.

@@ -80,7 +80,7 @@ async function ask(args: string[], io: Io, config: Config): Promise<number> {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const matcher = new Matcher(openLibrary(config).sections);
+  const matcher = new Matcher(openLibrary(config));
   const question = positionals.join(" ");
   if (positionals.length > 0) {
     const answer = answerQuestion(matcher, question);
@@ -124,7 +124,8 @@ export function formatAnswer(answer: Answer): string {
     plainText(section.text),
     "",
     a.url ? `Read more: ${a.url}` : null,
-    `Why: matched ${answer.matchedWords.map((w) => `"${w}"`).join(", ")} (score ${a.score})`,
+    `Why: ${answer.matchedWords.length > 0 ? `matched ${answer.matchedWords.map((w) => `"${w}"`).join(", ")}` : "the closest fit for the question as a whole"} (confidence ${Math.round(a.score * 100)}%)`,
+    ...answer.alternatives.map((s) => `Also relevant: ${s.heading}${s.url ? ` (${s.url})` : ""}`),
     "",
   ]
     .filter((line) => line !== null)

@@ -41,7 +41,8 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = ENV, input = ""): Pr
   return { code, out, err };
 }
 
-const ANSWER_KEYS = ["article", "heading", "level", "score", "section", "text", "url"];
+const SECTION_KEYS = ["article", "heading", "level", "score", "section", "text", "url"];
+const ANSWER_KEYS = ["alternatives", ...SECTION_KEYS].sort();
 
 /** Parses one `ask --json` line and checks the contract: exact keys, right types. */
 function parseLine(line: string): { question: string; answer: Record<string, unknown> | null } {
@@ -60,6 +61,15 @@ function parseLine(line: string): { question: string; answer: Record<string, unk
     expect(typeof a.score).toBe("number");
     expect(Number.isFinite(a.score)).toBe(true);
     expect(a.score as number).toBeGreaterThan(0);
+    expect(a.score as number).toBeLessThanOrEqual(1);
+    const alternatives = a.alternatives as Record<string, unknown>[];
+    expect(Array.isArray(alternatives)).toBe(true);
+    expect(alternatives.length).toBeLessThanOrEqual(2);
+    for (const alternative of alternatives) {
+      expect(Object.keys(alternative).sort()).toEqual(SECTION_KEYS);
+      expect(alternative.section).not.toBe(a.section);
+      expect(alternative.score as number).toBeLessThanOrEqual(a.score as number);
+    }
   }
   return value;
 }
@@ -167,7 +177,7 @@ describe("ask (text)", () => {
     );
     expect(out).not.toContain("**");
     expect(out).toContain(`Read more: https://x.test/articles/${SLUG}#ic`);
-    expect(out).toMatch(/^Why: matched .*"coding".* \(score \d+(\.\d+)?\)$/m);
+    expect(out).toMatch(/^Why: matched .*"coding".* \(confidence \d+%\)$/m);
   });
 
   it("uses the heading when the section has no level", async () => {

@@ -4,12 +4,17 @@ import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import { answerQuestion } from "../src/match/answer.js";
 import {
+  crossValidate,
+  decide,
   evaluate,
+  evaluateMatcher,
+  evaluatePlain,
   type LabelledQuestion,
+  leakedExamples,
   parseLabelledQuestions,
-  plainMiniSearchAnswerer,
-  projectAnswerer,
+  plainMiniSearch,
   ratio,
+  stratifiedFolds,
 } from "../src/match/evaluate.js";
 import { Matcher } from "../src/match/matcher.js";
 import { cleanQuestion, MAX_QUESTION_CHARS } from "../src/match/question.js";
@@ -18,7 +23,7 @@ const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
 const QUESTIONS = fileURLToPath(new URL("./fixtures/questions.jsonl", import.meta.url));
 
 const library = loadLibrary(CONTENT, { baseUrl: "https://x.test/articles" });
-const matcher = new Matcher(library.sections);
+const matcher = new Matcher(library);
 const best = (question: string) => matcher.best(question)?.section.id ?? null;
 
 describe("cleanQuestion", () => {
@@ -142,12 +147,28 @@ describe("Matcher", () => {
     expect(matcher.rank("hi")).toEqual([]);
   });
 
-  it("treats the threshold as the line between answer and off-topic", () => {
+  it("treats the confidence threshold as the line between answer and off-topic", () => {
     const question = "I miss coding";
     const score = matcher.rank(question, 1)[0]?.score ?? 0;
     expect(score).toBeGreaterThan(0);
-    expect(new Matcher(library.sections, { minScore: score }).best(question)?.section.id).toBe("ic");
-    expect(new Matcher(library.sections, { minScore: score + 0.001 }).best(question)).toBeNull();
+    expect(score).toBeLessThanOrEqual(1);
+    expect(new Matcher(library, { minConfidence: score }).best(question)?.section.id).toBe("ic");
+    expect(new Matcher(library, { minConfidence: score + 0.001 }).best(question)).toBeNull();
+  });
+
+  it("gives confidences that, with no guidance, add up to at most 1", () => {
+    const ranked = matcher.rank("how do I grow the engineers on my team", 100);
+    expect(ranked).toHaveLength(library.sections.length);
+    const total = ranked.reduce((sum, match) => sum + match.score, 0);
+    expect(total).toBeGreaterThan(0.5);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it("trains the same model from the same content", () => {
+    const again = new Matcher(library);
+    for (const question of ["I miss coding", "3 teams now", "what is this about"]) {
+      expect(again.rank(question)).toEqual(matcher.rank(question));
+    }
   });
 
   it("copes with a 40,000-character question quickly", () => {
@@ -192,7 +213,8 @@ describe("answerQuestion", () => {
     });
     expect(answer.answer?.text).toBe(answer.section?.text);
     const score = answer.answer?.score ?? 0;
-    expect(score).toBeGreaterThan(3.5);
+    expect(score).toBeGreaterThanOrEqual(matcher.options.minConfidence);
+    expect(score).toBeLessThanOrEqual(1);
     expect(Math.round(score * 1000) / 1000).toBe(score);
     expect(answer.matchedWords).toEqual(expect.arrayContaining(["miss", "coding"]));
     expect(new Set(answer.matchedWords).size).toBe(answer.matchedWords.length);
@@ -206,6 +228,7 @@ describe("answerQuestion", () => {
         outcome: "off-topic",
         answer: null,
         section: null,
+        alternatives: [],
         matchedWords: [],
       });
     }
@@ -214,7 +237,14 @@ describe("answerQuestion", () => {
   it("says empty when nothing is left once markup and emoji are gone", () => {
     for (const question of ["", "   ", ":wave: :tada:", "<@U123> <!here>", "<#C1|general> :eyes:"]) {
       const answer = answerQuestion(matcher, question);
-      expect(answer).toEqual({ question, outcome: "empty", answer: null, section: null, matchedWords: [] });
+      expect(answer).toEqual({
+        question,
+        outcome: "empty",
+        answer: null,
+        section: null,
+        alternatives: [],
+        matchedWords: [],
+      });
     }
   });
 });
@@ -222,51 +252,77 @@ describe("answerQuestion", () => {
 describe("accuracy on the labelled questions (regression guard)", () => {
   const questions = parseLabelledQuestions(readFileSync(QUESTIONS, "utf8"));
   const part = (split: LabelledQuestion["split"]) => questions.filter((q) => q.split === split);
-  const ours = projectAnswerer(library.sections);
-  const plain = plainMiniSearchAnswerer(library.sections);
+  const plain = plainMiniSearch(library.sections);
 
   it("has both parts, in-scope and off-topic, labelled with real section ids", () => {
     const ids = new Set(library.sections.map((s) => s.id));
-    for (const q of questions) if (q.section !== null) expect(ids).toContain(q.section);
+    for (const q of questions) {
+      if (q.section !== null) expect(ids).toContain(q.section);
+      if (q.also !== undefined) expect(ids).toContain(q.also);
+    }
     for (const split of ["tune", "holdout"] as const) {
       expect(part(split).some((q) => q.section === null)).toBe(true);
       expect(part(split).some((q) => q.section !== null)).toBe(true);
     }
+    expect(part("holdout").length / questions.length).toBeGreaterThanOrEqual(0.3);
   });
 
-  it("meets the floor on the tuning part and beats plain MiniSearch", () => {
-    const result = evaluate(ours, part("tune"));
-    const baseline = evaluate(plain, part("tune"));
+  it("never learns from a held-out question", () => {
+    expect(leakedExamples(library, questions)).toEqual([]);
+  });
+
+  it("meets the floor in cross-validation on the tuning part and beats plain MiniSearch", () => {
+    const { evaluation } = crossValidate(library, part("tune"));
+    const baseline = evaluatePlain(plain, part("tune"));
+    expect(ratio(evaluation.inScope)).toBeGreaterThanOrEqual(0.85);
+    expect(ratio(evaluation.offTopic)).toBeGreaterThanOrEqual(0.85);
+    expect(ratio(evaluation.inScope)).toBeGreaterThan(ratio(baseline.inScope));
+    expect(ratio(evaluation.offTopic)).toBeGreaterThan(ratio(baseline.offTopic));
+  });
+
+  it("meets the floor on the held-out part and beats plain MiniSearch", () => {
+    const result = evaluateMatcher(matcher, part("holdout"));
+    const baseline = evaluatePlain(plain, part("holdout"));
     expect(ratio(result.inScope)).toBeGreaterThanOrEqual(0.85);
-    expect(ratio(result.offTopic)).toBeGreaterThanOrEqual(0.85);
+    expect(ratio(result.offTopic)).toBeGreaterThanOrEqual(0.9);
+    expect(ratio(result.inScopeOrAlternative)).toBeGreaterThanOrEqual(ratio(result.inScope));
     expect(ratio(result.inScope)).toBeGreaterThan(ratio(baseline.inScope));
     expect(ratio(result.offTopic)).toBeGreaterThan(ratio(baseline.offTopic));
   });
 
-  it("meets the floor on the holdout part and beats plain MiniSearch", () => {
-    const result = evaluate(ours, part("holdout"));
-    const baseline = evaluate(plain, part("holdout"));
-    expect(ratio(result.inScope)).toBeGreaterThanOrEqual(0.7);
-    expect(ratio(result.offTopic)).toBeGreaterThanOrEqual(0.8);
-    expect(ratio(result.inScope)).toBeGreaterThan(ratio(baseline.inScope));
-    expect(ratio(result.offTopic)).toBeGreaterThan(ratio(baseline.offTopic));
-  });
-
-  it("evaluate counts right and wrong answers per bucket", () => {
-    const labelled: LabelledQuestion[] = [
-      { question: "a", section: "ic", split: "tune" },
-      { question: "b", section: "ic", split: "tune" },
-      { question: "c", section: null, split: "tune" },
-    ];
-    const result = evaluate((q) => (q === "a" ? "ic" : q === "b" ? "wide" : null), labelled);
-    expect(result.inScope).toEqual({ correct: 1, total: 2 });
+  it("evaluate counts right answers, first alternatives, confusions and misses", () => {
+    const q = (question: string, section: string | null): LabelledQuestion => ({ question, section, split: "tune" });
+    const result = evaluate([
+      { question: q("a", "ic"), prediction: { section: "ic", alternatives: [] } },
+      { question: q("b", "ic"), prediction: { section: "wide", alternatives: ["ic"] } },
+      { question: q("c", "ic"), prediction: { section: "wide", alternatives: ["narrow", "ic"] } },
+      { question: q("d", null), prediction: { section: null, alternatives: [] } },
+    ]);
+    expect(result.inScope).toEqual({ correct: 1, total: 3 });
+    expect(result.inScopeOrAlternative).toEqual({ correct: 2, total: 3 });
     expect(result.offTopic).toEqual({ correct: 1, total: 1 });
-    expect(result.perSection).toEqual({
-      ic: { correct: 1, total: 2 },
-      "(off-topic)": { correct: 1, total: 1 },
-    });
-    expect(result.misses).toEqual([{ question: "b", expected: "ic", got: "wide" }]);
+    expect(result.withAlternatives).toEqual({ correct: 2, total: 3 });
+    expect(result.perSection).toEqual({ ic: { correct: 1, total: 3 }, "(off-topic)": { correct: 1, total: 1 } });
+    expect(result.confusions).toEqual({ "ic → wide": 2 });
+    expect(result.misses.map((m) => m.question)).toEqual(["b", "c"]);
     expect(ratio({ correct: 0, total: 0 })).toBe(0);
+  });
+
+  it("decide applies the threshold and the alternative share", () => {
+    const ranking = [
+      { section: "ic", score: 0.5 },
+      { section: "wide", score: 0.3 },
+      { section: "narrow", score: 0.1 },
+    ];
+    expect(decide(ranking, 0.6, 0.5)).toEqual({ section: null, alternatives: [] });
+    expect(decide(ranking, 0.4, 0.5)).toEqual({ section: "ic", alternatives: ["wide"] });
+    expect(decide(ranking, 0.4, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
+    expect(decide(ranking, 0.4, 0.9)).toEqual({ section: "ic", alternatives: [] });
+  });
+
+  it("deals folds per label, round-robin", () => {
+    const q = (section: string | null): LabelledQuestion => ({ question: "x", section, split: "tune" });
+    expect(stratifiedFolds([q("a"), q("a"), q(null), q("a"), q(null)], 2)).toEqual([0, 1, 0, 0, 1]);
   });
 
   it("parseLabelledQuestions rejects a line without a split", () => {
@@ -309,7 +365,7 @@ describe("regressions and known misses", () => {
     },
   );
 
-  it.fails("answers leading managers with wide", () => {
+  it("answers leading managers with wide", () => {
     expect(best("how do I lead my managers")).toBe("wide");
   });
 });

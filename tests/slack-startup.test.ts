@@ -202,7 +202,7 @@ describe("starting the bot", () => {
         store = await openStore(":memory:");
         deps = {
           library,
-          matcher: new Matcher(library.sections),
+          matcher: new Matcher(library),
           store,
           logger: createLogger("error"),
           now: () => new Date(),

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import matter from "gray-matter";
 import { ContentError } from "./errors.js";
+import { loadExamples } from "./examples.js";
 import { plainText, slugify } from "./markdown.js";
 import { type RawSection, splitSections } from "./split.js";
 import { type Article, FOCUS_LEVELS, isFocusLevel, type Library, type Section } from "./types.js";
@@ -44,7 +45,8 @@ export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
     bySlug.set(article.slug, name);
     articles.push(article);
   }
-  return { articles, sections: articles.flatMap((article) => article.sections) };
+  const sections = articles.flatMap((article) => article.sections);
+  return { articles, sections, examples: loadExamples(dir, sections) };
 }
 
 function markdownFiles(root: string, dir: string): string[] {

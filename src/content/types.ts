@@ -42,7 +42,21 @@ export interface Article {
   readonly sections: readonly Section[];
 }
 
+/** A question labelled with the section that answers it: what the matcher learns from. */
+export interface Example {
+  readonly question: string;
+  /** `<article>#<section id>` of the answer, or null when the library has no guidance on it. */
+  readonly section: string | null;
+}
+
 export interface Library {
   readonly articles: readonly Article[];
   readonly sections: readonly Section[];
+  /** Labelled questions from `examples.jsonl` (may be empty). */
+  readonly examples: readonly Example[];
+}
+
+/** The key examples and the matcher use for a section: unique across the library. */
+export function sectionKey(section: Pick<Section, "article" | "id">): string {
+  return `${section.article}#${section.id}`;
 }

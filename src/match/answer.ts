@@ -1,17 +1,23 @@
 import type { FocusLevel, Section } from "../content/types.js";
-import type { Matcher } from "./matcher.js";
+import type { Match, Matcher } from "./matcher.js";
 import { cleanQuestion } from "./question.js";
 import { tokenize } from "./terms.js";
 
-/** The guidance given for a question; the shape `em-focus ask --json` prints. */
-export interface AnswerBody {
+/** One section given as guidance; the shape `em-focus ask --json` prints. */
+export interface SectionBody {
   article: string;
   section: string;
   level: FocusLevel | null;
   heading: string;
   text: string;
   url: string | null;
+  /** Confidence, 0-1, rounded to three decimals. */
   score: number;
+}
+
+/** The guidance given for a question, with close runners-up (best first, at most 2, often none). */
+export interface AnswerBody extends SectionBody {
+  alternatives: SectionBody[];
 }
 
 export interface Answer {
@@ -25,31 +31,38 @@ export interface Answer {
   answer: AnswerBody | null;
   /** The matched section itself, for views that need more than the JSON body. */
   section: Section | null;
+  /** Sections that fit almost as well, best first. */
+  alternatives: Section[];
   /** The question's words that decided the match, as typed. */
   matchedWords: string[];
 }
 
 export function answerQuestion(matcher: Matcher, question: string): Answer {
-  const match = matcher.best(question);
-  if (!match) {
+  const decision = matcher.decide(question);
+  if (!decision) {
     // Only unanswered questions need telling apart; answered ones are not cleaned a second time.
     const outcome = tokenize(cleanQuestion(question)).length === 0 ? "empty" : "off-topic";
-    return { question, outcome, answer: null, section: null, matchedWords: [] };
+    return { question, outcome, answer: null, section: null, alternatives: [], matchedWords: [] };
   }
-  const { section } = match;
+  const { best, alternatives } = decision;
   return {
     question,
     outcome: "answered",
-    section,
-    matchedWords: [...new Set(match.words)],
-    answer: {
-      article: section.article,
-      section: section.id,
-      level: section.level,
-      heading: section.heading,
-      text: section.text,
-      url: section.url,
-      score: Math.round(match.score * 1000) / 1000,
-    },
+    section: best.section,
+    alternatives: alternatives.map((match) => match.section),
+    matchedWords: [...new Set(best.words)],
+    answer: { ...body(best), alternatives: alternatives.map(body) },
+  };
+}
+
+function body({ section, score }: Match): SectionBody {
+  return {
+    article: section.article,
+    section: section.id,
+    level: section.level,
+    heading: section.heading,
+    text: section.text,
+    url: section.url,
+    score: Math.round(score * 1000) / 1000,
   };
 }

@@ -1,44 +1,83 @@
 import MiniSearch, { type SearchOptions } from "minisearch";
-import type { Section } from "../content/types.js";
+import type { Example, Library, Section } from "../content/types.js";
+import { sectionKey } from "../content/types.js";
+import { Classifier, type Example as TrainingExample } from "./classifier.js";
+import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
 import { cleanQuestion } from "./question.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
 
+/**
+ * How the matcher decides (see also `docs/matching.md`):
+ *
+ * 1. The question is cleaned of Slack markup and cut into terms: stemmed, synonyms mapped, typos
+ *    corrected against the words the content and its examples use.
+ * 2. A softmax classifier scores every section plus "no guidance". It learns, each time content
+ *    loads, from the sections (heading, summary, aliases, sentences) and the labelled questions in
+ *    `content/examples.jsonl`, over word, word-pair, level-name and unknown-word features.
+ * 3. BM25 search over the sections (MiniSearch) adds evidence from the article's own words.
+ * 4. The best section answers when its confidence reaches `minConfidence`; runners-up within
+ *    `alternativeShare` of it are offered as alternatives.
+ *
+ * Every number in `DEFAULT_MATCHER_OPTIONS` was chosen by 5-fold cross-validation on the tuning
+ * questions (`npm run eval -- --tune`); the held-out questions were never used to choose them.
+ */
 export interface MatcherOptions {
-  /**
-   * Least score a section needs to be given as an answer; below it the question is taken as
-   * off-topic. The score is MiniSearch's relevance times the share of the question's words that
-   * the section explains, so one stray shared word ("building", "level") cannot carry a question
-   * about something else. Tuned on the tuning part of tests/fixtures/questions.jsonl.
-   */
-  minScore?: number;
-  /** Weight of author-curated aliases against the article's own words. */
-  aliasBoost?: number;
-  /** Weight of a section's heading against its text. */
-  headingBoost?: number;
+  /** Least confidence (0-1) the best section needs to be the answer; below it, no guidance. */
+  minConfidence?: number;
+  /** A runner-up is an alternative when its confidence is at least this share of the best's. */
+  alternativeShare?: number;
+  /** Weight of the search (BM25) evidence against the classifier's. */
+  searchWeight?: number;
+  /** L2 penalty on the classifier's weights. */
+  l2?: number;
+  /** Training passes over the examples. */
+  epochs?: number;
+  /** Step size of the first training pass. */
+  learningRate?: number;
+  /** Weight of one sentence of article text as a training example, against a labelled question. */
+  textWeight?: number;
   /** Edit distance allowed for typos, as a fraction of the word's length (words of 5+ letters). */
   fuzzy?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minScore: 3.5,
-  aliasBoost: 2,
-  headingBoost: 1,
+  minConfidence: 0.45,
+  alternativeShare: 0.5,
+  searchWeight: 0.5,
+  l2: 1e-4,
+  epochs: 30,
+  learningRate: 2,
+  textWeight: 0.5,
   fuzzy: 0.2,
 };
 
 export interface Match {
   readonly section: Section;
+  /** Confidence, 0-1, that this section is the answer. */
   readonly score: number;
   /** The question's own words that led to this section, as the person typed them. */
   readonly words: readonly string[];
 }
 
-/** Collections this large drop their most common terms from questions (see `rank`). */
-const LARGE_COLLECTION = 200;
-const COMMON_TERM_SHARE = 0.01;
-const FEWEST_TERMS_KEPT = 2;
+/** The answer to a question: the best section and any close runners-up, best first (at most 2). */
+export interface Decision {
+  readonly best: Match;
+  readonly alternatives: readonly Match[];
+}
+
 /** Shorter words are not corrected: too many real words are one letter apart. */
 const MIN_CORRECTED_LENGTH = 5;
+const ALIAS_BOOST = 2;
+const MAX_ALTERNATIVES = 2;
+/**
+ * Above this many sections the classifier is not trained (its cost grows with sections squared) and
+ * sections are ranked by search alone; a search score of HALF_CONFIDENCE_SCORE reads as 0.5.
+ */
+const MAX_CLASSIFIED_SECTIONS = 100;
+const HALF_CONFIDENCE_SCORE = 3.5;
+/** In large collections, terms found in more than this share of sections are left out of questions. */
+const COMMON_TERM_SHARE = 0.01;
+const FEWEST_TERMS_KEPT = 2;
 
 interface IndexedSection {
   id: number;
@@ -53,117 +92,223 @@ export class Matcher {
   private readonly index: MiniSearch<IndexedSection>;
   private readonly searchOptions: SearchOptions;
   private readonly spelling: Map<string, MiniSearch<{ id: number; word: string }>>;
-  private readonly documentFrequency: ReadonlyMap<string, number>;
-  /** Sections a term may appear in before it counts as too common to tell sections apart. */
+  /** Sections each term appears in (content and examples alike). */
+  private readonly documentFrequency = new Map<string, number>();
   private readonly commonAbove: number;
+  private readonly classifier: Classifier | null;
+  private readonly context: FeatureContext;
+  readonly sections: readonly Section[];
 
-  constructor(
-    readonly sections: readonly Section[],
-    options: MatcherOptions = {},
-  ) {
+  /** Learns from the library's sections and its labelled examples (`content/examples.jsonl`). */
+  constructor(library: Pick<Library, "sections" | "examples">, options: MatcherOptions = {}) {
+    const { sections, examples } = library;
+    this.sections = sections;
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
-    // Document frequency of each term, gathered while indexing (one pass over the content).
-    const documentFrequency = new Map<string, number>();
     const spellings = new Set<string>(KNOWN_SPELLINGS);
     let termsOfSection = new Set<string>();
+    const noteWord = (word: string): string | false => {
+      const term = termOf(word);
+      if (term === null) return false;
+      termsOfSection.add(term);
+      if (word.length >= MIN_CORRECTED_LENGTH) spellings.add(word.toLowerCase());
+      return term;
+    };
+    const countSection = () => {
+      for (const term of termsOfSection) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      termsOfSection = new Set();
+    };
     this.index = new MiniSearch<IndexedSection>({
       fields: ["heading", "text", "aliases"],
       tokenize,
-      processTerm: (word) => {
-        const term = termOf(word);
-        if (term === null) return false;
-        termsOfSection.add(term);
-        if (word.length >= MIN_CORRECTED_LENGTH) spellings.add(word.toLowerCase());
-        return term;
-      },
+      processTerm: noteWord,
     });
     sections.forEach((section, id) => {
-      termsOfSection = new Set();
-      this.index.add({
-        id,
-        heading: section.heading,
-        text: section.plain,
-        aliases: section.aliases.join(" \n "),
-      });
-      for (const term of termsOfSection) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      this.index.add({ id, heading: section.heading, text: section.plain, aliases: section.aliases.join(" \n ") });
+      countSection();
     });
-    this.documentFrequency = documentFrequency;
+    for (const example of examples) {
+      for (const word of tokenize(cleanQuestion(example.question))) noteWord(word);
+      countSection();
+    }
     this.commonAbove =
-      sections.length >= LARGE_COLLECTION
+      sections.length > MAX_CLASSIFIED_SECTIONS
         ? Math.max(1, sections.length * COMMON_TERM_SHARE)
         : Number.POSITIVE_INFINITY;
-    const { aliasBoost, headingBoost } = this.options;
-    this.searchOptions = {
-      boost: { aliases: aliasBoost, heading: headingBoost, text: 1 },
-      combineWith: "OR",
-    };
-    // Typos are corrected word by word against the words the content uses, before stemming: a typo
-    // usually stops the stemmer ("promtion" stays "promtion" while "promotion" becomes "promot"),
-    // so fuzzy search over stems misses the very words people mistype.
-    // One small index per first letter: people seldom mistype the first one, and searching a
-    // letter's words instead of the whole vocabulary keeps correction cheap on large content.
-    this.spelling = new Map();
-    for (const word of spellings) {
-      const first = word.charAt(0);
-      let index = this.spelling.get(first);
-      if (!index) {
-        index = new MiniSearch<{ id: number; word: string }>({
-          fields: ["word"],
-          storeFields: ["word"],
-          tokenize: (text) => [text],
-          processTerm: (text) => text,
-        });
-        this.spelling.set(first, index);
-      }
-      index.add({ id: index.documentCount, word });
-    }
+    this.searchOptions = { boost: { aliases: ALIAS_BOOST, heading: 1, text: 1 }, combineWith: "OR" };
+    this.spelling = spellingIndexes(spellings);
+
+    const trained = sections.length <= MAX_CLASSIFIED_SECTIONS ? this.train(examples) : null;
+    this.classifier = trained?.classifier ?? null;
+    this.context = trained?.context ?? { known: (term) => this.documentFrequency.has(term), levelOf: () => undefined };
   }
 
-  /** Sections for a question, best first, including those below the off-topic threshold. */
-  rank(question: string, limit = 3): Match[] {
-    const words = tokenize(cleanQuestion(question));
-    const all = new Map<string, string>();
-    for (const word of words) {
+  /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
+  private train(examples: readonly Example[]): { classifier: Classifier; context: FeatureContext } {
+    const offTopic = this.sections.length;
+    const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
+    const documents: { terms: Term[]; label: number; weight: number }[] = [];
+    const learn = (text: string, label: number, weight: number) =>
+      documents.push({ terms: this.terms(text), label, weight });
+    this.sections.forEach((section, index) => {
+      learn(section.heading, index, 1);
+      learn(section.summary, index, 1);
+      for (const alias of section.aliases) learn(alias, index, 1);
+      for (const sentence of sentences(section.plain)) learn(sentence, index, this.options.textWeight);
+    });
+    for (const example of examples) {
+      const label = example.section === null ? offTopic : classOf.get(example.section);
+      if (label !== undefined) learn(example.question, label, 1);
+    }
+    // A word counts as known when at least two in-scope texts use it: then a word seen once in
+    // training still teaches what unknown words look like, as they will in real questions.
+    const inScope = new Map<string, number>();
+    for (const { terms, label } of documents) {
+      if (label === offTopic) continue;
+      for (const term of new Set(terms.map((t) => t.term))) inScope.set(term, (inScope.get(term) ?? 0) + 1);
+    }
+    const levels = new Map<string, string>();
+    for (const section of this.sections) {
+      if (section.level) for (const { term } of this.terms(section.level)) levels.set(term, section.level);
+    }
+    const context: FeatureContext = {
+      known: (term) => (inScope.get(term) ?? 0) >= 2,
+      levelOf: (term) => levels.get(term),
+    };
+    const training: TrainingExample[] = documents
+      .filter(({ terms }) => terms.length > 0)
+      .map(({ terms, label, weight }) => ({ features: questionFeatures(terms, context).values, label, weight }));
+    const { l2, epochs, learningRate } = this.options;
+    return { classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }), context };
+  }
+
+  /** The question's meaningful words with their terms, typos corrected against the known words. */
+  private terms(text: string): Term[] {
+    const terms: Term[] = [];
+    for (const word of tokenize(cleanQuestion(text))) {
       let term = termOf(word);
       if (term !== null && !this.documentFrequency.has(term) && word.length >= MIN_CORRECTED_LENGTH) {
         term = this.correct(word) ?? term;
       }
-      if (term !== null && !all.has(term)) all.set(term, word);
+      if (term !== null) terms.push({ word, term });
     }
-    // In a large collection a term found in many sections adds little to the ranking but makes
-    // every one of those sections a candidate to score, so it is left out of the question; a
-    // question made only of common terms keeps its rarest few.
+    return terms;
+  }
+
+  /** Sections for a question, best first, including those below the off-topic threshold. */
+  rank(question: string, limit = 3): Match[] {
+    const terms = this.terms(question);
+    if (terms.length === 0) return [];
+    const search = this.search(terms);
+    if (!this.classifier) return this.rankBySearch(search, limit);
+    const { values, words } = questionFeatures(terms, this.context);
+    const probabilities = this.classifier.probabilities(values);
+    // Product of experts: the classifier's probability times a power of the search evidence,
+    // renormalised with "no guidance" (the last class), which search has no say on.
+    const { searchWeight } = this.options;
+    let total = probabilities[this.sections.length] as number;
+    const scored = this.sections.map((section, index) => {
+      const score = (probabilities[index] as number) * (1 + (search.get(index) ?? 0)) ** searchWeight;
+      total += score;
+      return { index, section, score };
+    });
+    const classifier = this.classifier;
+    return scored
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit)
+      .map(({ index, section, score }) => ({
+        section,
+        score: score / total,
+        words: explain(words, (feature) => classifier.pull(feature, index)),
+      }));
+  }
+
+  /** Large collections: the search score alone, read as a confidence. */
+  private rankBySearch(search: Map<number, number>, limit: number): Match[] {
+    return [...search]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([index, score]) => ({
+        section: this.sections[index] as Section,
+        score: score / (score + HALF_CONFIDENCE_SCORE),
+        words: [],
+      }));
+  }
+
+  /** BM25 relevance × the share of the question's terms each section matches, by section index. */
+  private search(terms: readonly Term[]): Map<number, number> {
     const df = (term: string) => this.documentFrequency.get(term) ?? 0;
-    const rare = [...all].filter(([term]) => df(term) <= this.commonAbove);
-    const original = new Map(
-      rare.length > 0 ? rare : [...all].sort(([a], [b]) => df(a) - df(b)).slice(0, FEWEST_TERMS_KEPT),
-    );
-    if (original.size === 0) return [];
-    const results = this.index.search([...original.keys()].join(" "), {
+    const all = [...new Set(terms.map((t) => t.term))];
+    // In a large collection a term found in many sections adds little to the ranking but makes
+    // every one of those sections a candidate to score; a question of only such terms keeps its rarest.
+    const rare = all.filter((term) => df(term) <= this.commonAbove);
+    const unique = rare.length > 0 ? rare : all.sort((a, b) => df(a) - df(b)).slice(0, FEWEST_TERMS_KEPT);
+    const results = this.index.search(unique.join(" "), {
       ...this.searchOptions,
       tokenize: (text) => text.split(" "),
       processTerm: (term) => term,
     });
-    return results
-      .map((result) => ({
-        section: this.sections[result.id as number] as Section,
-        score: (result.score * result.queryTerms.length) / original.size,
-        words: result.queryTerms.map((term) => original.get(term) ?? term),
-      }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
+    return new Map(
+      results.map((result) => [result.id as number, (result.score * result.queryTerms.length) / unique.length]),
+    );
   }
 
-  /** The term of the content word closest to a misspelled one, if any is close enough. */
+  /** The term of the known word closest to a misspelled one, if any is close enough. */
   private correct(word: string): string | null {
     const lower = word.toLowerCase();
     const [closest] = this.spelling.get(lower.charAt(0))?.search(lower, { fuzzy: this.options.fuzzy }) ?? [];
     return closest ? termOf(closest.word as string) : null;
   }
 
+  /** The answer and its close runners-up, or null when no section fits well enough. */
+  decide(question: string): Decision | null {
+    const [best, ...rest] = this.rank(question, MAX_ALTERNATIVES + 1);
+    if (!best || best.score < this.options.minConfidence) return null;
+    const floor = best.score * this.options.alternativeShare;
+    return { best, alternatives: rest.filter((match) => match.score >= floor) };
+  }
+
   /** The section that answers the question, or null when none fits well enough. */
   best(question: string): Match | null {
-    const [top] = this.rank(question, 1);
-    return top && top.score >= this.options.minScore ? top : null;
+    return this.decide(question)?.best ?? null;
   }
+}
+
+/** Typed words whose features pull towards a section, strongest first. */
+function explain(words: ReadonlyMap<string, readonly string[]>, pull: (feature: string) => number): string[] {
+  const strength = new Map<string, number>();
+  for (const [feature, typed] of words) {
+    if (isShapeFeature(feature)) continue;
+    const value = pull(feature);
+    if (value <= 0) continue;
+    for (const word of typed) strength.set(word, Math.max(strength.get(word) ?? 0, value));
+  }
+  return [...strength].sort((a, b) => b[1] - a[1]).map(([word]) => word);
+}
+
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim() !== "");
+}
+
+/**
+ * Typos are corrected word by word against known words, before stemming: a typo usually stops the
+ * stemmer ("promtion" stays "promtion" while "promotion" becomes "promot"). One small index per
+ * first letter: people seldom mistype the first one, and it keeps correction cheap.
+ */
+function spellingIndexes(words: Iterable<string>): Map<string, MiniSearch<{ id: number; word: string }>> {
+  const indexes = new Map<string, MiniSearch<{ id: number; word: string }>>();
+  for (const word of words) {
+    const first = word.charAt(0);
+    let index = indexes.get(first);
+    if (!index) {
+      index = new MiniSearch<{ id: number; word: string }>({
+        fields: ["word"],
+        storeFields: ["word"],
+        tokenize: (text) => [text],
+        processTerm: (text) => text,
+      });
+      indexes.set(first, index);
+    }
+    index.add({ id: index.documentCount, word });
+  }
+  return indexes;
 }

@@ -74,11 +74,21 @@ export function termOf(word: string): string | null {
 
 const TERMS = new Map<string, string | null>();
 
+/**
+ * Counts above one read alike: "3 teams", "three teams" and "several teams" all say "more than one
+ * team", which is what tells leading several teams from leading one.
+ */
+const MANY = "#many";
+const COUNT_WORDS = new Set(
+  "two three four five six seven eight nine ten eleven twelve several multiple numerous dozen".split(" "),
+);
+
 function computeTerm(word: string): string | null {
   const plain = word.toLowerCase().replace(/’/g, "'");
   const mapped = SYNONYMS[plain] ?? plain;
   const bare = mapped.replace(/'(s|t|re|ve|ll|d|m)$/, "").replace(/'/g, "");
   if (bare.length === 0 || STOP_WORDS.has(bare)) return null;
+  if (COUNT_WORDS.has(bare) || (/^\d{1,3}$/.test(bare) && Number(bare) >= 2)) return MANY;
   if (bare.length === 1 && !/\p{N}/u.test(bare)) return null;
   // The stemmer knows English only; other scripts are matched as written.
   return /^[a-z]+$/.test(bare) ? stemmer(bare) : bare;

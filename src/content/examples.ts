@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ContentError } from "./errors.js";
+import { type Example, type Section, sectionKey } from "./types.js";
+
+/** File under the content root with questions people asked, labelled with the section that answers them. */
+export const EXAMPLES_FILE = "examples.jsonl";
+
+/** Longest example question kept; the matcher reads no further into a question either. */
+const MAX_EXAMPLE_CHARS = 2_000;
+
+/**
+ * Reads `examples.jsonl`: one JSON object per line, `{"question": "...", "section": "<id>"}`, where
+ * `section` is a section id (or `<article>#<id>` when two articles share an id), or null for a
+ * question the library has no guidance on. The file is optional. Every problem names its line.
+ */
+export function loadExamples(dir: string, sections: readonly Section[]): Example[] {
+  const path = join(dir, EXAMPLES_FILE);
+  if (!existsSync(path)) return [];
+  return parseExamples(EXAMPLES_FILE, readFileSync(path, "utf8"), sections);
+}
+
+export function parseExamples(file: string, source: string, sections: readonly Section[]): Example[] {
+  const byId = new Map<string, Section[]>();
+  for (const section of sections) {
+    byId.set(section.id, [...(byId.get(section.id) ?? []), section]);
+    byId.set(sectionKey(section), [section]);
+  }
+  const examples: Example[] = [];
+  const seen = new Map<string, number>();
+  source.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${file} line ${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ContentError(where, 'not valid JSON; each line is {"question": "...", "section": "<id>" or null}');
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ContentError(where, 'must be an object: {"question": "...", "section": "<id>" or null}');
+    }
+    const { question, section, ...rest } = value as Record<string, unknown>;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw new ContentError(where, `unknown key(s): ${unknown.join(", ")}`);
+    if (typeof question !== "string" || question.trim() === "") {
+      throw new ContentError(where, '"question" must be a non-empty string');
+    }
+    if (question.length > MAX_EXAMPLE_CHARS) {
+      throw new ContentError(where, `"question" is longer than ${MAX_EXAMPLE_CHARS} characters`);
+    }
+    if (section !== null && typeof section !== "string") {
+      throw new ContentError(where, '"section" must be a section id, or null for a question with no guidance');
+    }
+    let target: Section | null = null;
+    if (typeof section === "string") {
+      const found = byId.get(section) ?? [];
+      if (found.length === 0) throw new ContentError(where, `no section has the id "${section}"`);
+      if (found.length > 1) {
+        const names = found.map((s) => `"${s.article}#${s.id}"`).join(" or ");
+        throw new ContentError(where, `"${section}" is in several articles; write ${names}`);
+      }
+      target = found[0] as Section;
+    }
+    const key = question.trim().toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new ContentError(where, `the same question is already on line ${earlier}`);
+    }
+    seen.set(key, index + 1);
+    examples.push({ question: question.trim(), section: target ? sectionKey(target) : null });
+  });
+  return examples;
+}

@@ -1,0 +1,73 @@
+import { wordKinds } from "./lexicon.js";
+
+/** One word of a question with the index term it stands for. */
+export interface Term {
+  /** The word as typed. */
+  readonly word: string;
+  /** Its index term (stemmed, synonyms mapped, typos corrected). */
+  readonly term: string;
+}
+
+export interface QuestionFeatures {
+  /** Feature → value, scaled so that long questions do not outweigh short ones. */
+  readonly values: Map<string, number>;
+  /** Feature → the typed words behind it, to explain an answer. */
+  readonly words: Map<string, string[]>;
+}
+
+/** What the features need to know about the library. */
+export interface FeatureContext {
+  /** Whether in-scope training text uses the term often enough for it to count as known. */
+  known(term: string): boolean;
+  /** The focus level a term names ("narrow" → narrow), if any. */
+  levelOf(term: string): string | undefined;
+}
+
+/** Features that describe the question as a whole, not a word of it: never shown as a reason. */
+export function isShapeFeature(feature: string): boolean {
+  return /^(?:n:|u:|level:several)/.test(feature);
+}
+
+/**
+ * The features a question is judged by:
+ * - `w:<term>` each meaningful word, stemmed ("managers" → `w:manag`);
+ * - `r:<word>` the word as written, since stems blur what matters here ("team" vs "teams");
+ * - `b:<term> <term>` each pair of neighbouring meaningful words ("go back", "#num team");
+ * - `u:*` and `u:<kind>` for each word the in-scope content and examples do not know, with what kind
+ *   of thing WordNet says it names (`u:noun.artifact` for "laptop", `u:noun.person` for "boss"), so
+ *   a question full of unknown things reads as one the library has no guidance on;
+ * - `level:<level>` when the question names exactly one focus level, `level:several` for more;
+ * - `n:<count>` how many meaningful words there are (1, 2, 3-5, 6+).
+ */
+export function questionFeatures(terms: readonly Term[], context: FeatureContext): QuestionFeatures {
+  const words = new Map<string, string[]>();
+  const add = (feature: string, word: string) => {
+    const list = words.get(feature);
+    if (!list) words.set(feature, [word]);
+    else if (!list.includes(word)) list.push(word);
+  };
+  const levels = new Map<string, string>();
+  terms.forEach(({ word, term }, index) => {
+    add(`w:${term}`, word);
+    add(`r:${word}`, word);
+    const next = terms[index + 1];
+    if (next) {
+      add(`b:${term} ${next.term}`, word);
+      add(`b:${term} ${next.term}`, next.word);
+    }
+    if (!context.known(term)) {
+      add("u:*", word);
+      for (const kind of wordKinds(word)) add(`u:${kind}`, word);
+    }
+    const level = context.levelOf(term);
+    if (level !== undefined) levels.set(level, word);
+  });
+  if (levels.size === 1) for (const [level, word] of levels) add(`level:${level}`, word);
+  if (levels.size > 1) add("level:several", "");
+  const count = terms.length;
+  add(`n:${count <= 1 ? "1" : count === 2 ? "2" : count <= 5 ? "3-5" : "6+"}`, "");
+  const scale = 1 / Math.sqrt(words.size);
+  const values = new Map<string, number>();
+  for (const feature of words.keys()) values.set(feature, feature.startsWith("n:") ? 1 : scale);
+  return { values, words };
+}
