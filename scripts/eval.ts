@@ -6,6 +6,7 @@
  *                                      and the shipped matcher on the frozen held-out questions
  *   npm run eval -- --misses           also what cross-validation got wrong (tuning questions only)
  *   npm run eval -- --tune             choose the training numbers by cross-validation (slow)
+ *   npm run eval -- --cv-only          leave the held-out questions out, as while tuning
  *   npm run eval -- --holdout-misses   what the held-out questions got wrong: for the final report
  *                                      only; reading it while tuning spoils the held-out figures
  */
@@ -50,7 +51,7 @@ if (flag("--tune")) {
 const started = performance.now();
 const cv = crossValidate(library, tune);
 const matcher = new Matcher(library);
-const held = evaluateMatcher(matcher, holdout);
+const held = evaluateMatcher(matcher, flag("--cv-only") ? [] : holdout);
 const plain = plainMiniSearch(library.sections);
 const columns: [string, Evaluation][] = [
   ["em-focus CV (tune)", cv.evaluation],

@@ -310,14 +310,23 @@ describe("accuracy on the labelled questions (regression guard)", () => {
 
   it("decide applies the threshold and the alternative share", () => {
     const ranking = [
-      { section: "ic", score: 0.5 },
-      { section: "wide", score: 0.3 },
-      { section: "narrow", score: 0.1 },
+      { section: "ic", score: 0.5, words: ["coding"] },
+      { section: "wide", score: 0.3, words: ["teams"] },
+      { section: "narrow", score: 0.1, words: ["team"] },
     ];
     expect(decide(ranking, 0.6, 0.5)).toEqual({ section: null, alternatives: [] });
     expect(decide(ranking, 0.4, 0.5)).toEqual({ section: "ic", alternatives: ["wide"] });
     expect(decide(ranking, 0.4, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
     expect(decide(ranking, 0.4, 0.9)).toEqual({ section: "ic", alternatives: [] });
+    // An answer no word of the question supports is no answer; nor is such an alternative.
+    expect(decide([{ ...ranking[0], words: [] }, ...ranking.slice(1)] as typeof ranking, 0.4, 0.1)).toEqual({
+      section: null,
+      alternatives: [],
+    });
+    expect(decide([ranking[0], { ...ranking[1], words: [] }, ranking[2]] as typeof ranking, 0.4, 0.1)).toEqual({
+      section: "ic",
+      alternatives: ["narrow"],
+    });
   });
 
   it("deals folds per label, round-robin", () => {

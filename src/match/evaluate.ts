@@ -1,6 +1,6 @@
 import MiniSearch from "minisearch";
 import { type Example, type Library, type Section, sectionKey } from "../content/types.js";
-import { DEFAULT_MATCHER_OPTIONS, type Match, Matcher, type MatcherOptions } from "./matcher.js";
+import { choose, DEFAULT_MATCHER_OPTIONS, type Match, Matcher, type MatcherOptions } from "./matcher.js";
 
 /**
  * Honest evaluation of the matcher (`npm run eval`): stratified k-fold cross-validation on the
@@ -41,7 +41,7 @@ export interface Prediction {
 /** The raw ranking of one question, kept so thresholds can be swept without matching again. */
 export interface Ranked {
   question: LabelledQuestion;
-  ranking: { section: string; score: number }[];
+  ranking: { section: string; score: number; words: readonly string[] }[];
 }
 
 export interface Score {
@@ -70,13 +70,10 @@ export function ratio(score: Score): number {
 
 /** The decision rule of `Matcher.decide`, applied to a stored ranking. */
 export function decide(ranking: Ranked["ranking"], minConfidence: number, alternativeShare: number): Prediction {
-  const [best, ...rest] = ranking;
-  if (!best || best.score < minConfidence) return { section: null, alternatives: [] };
-  const floor = best.score * alternativeShare;
-  return {
-    section: best.section,
-    alternatives: rest.slice(0, 2).filter((match) => match.score >= floor).map((match) => match.section),
-  };
+  const chosen = choose(ranking, { minConfidence, alternativeShare });
+  return chosen
+    ? { section: chosen.best.section, alternatives: chosen.alternatives.map((match) => match.section) }
+    : { section: null, alternatives: [] };
 }
 
 export function evaluate(predictions: readonly { question: LabelledQuestion; prediction: Prediction }[]): Evaluation {
@@ -140,7 +137,7 @@ function rankAll(matcher: Matcher, questions: readonly LabelledQuestion[]): Rank
     question,
     ranking: matcher
       .rank(question.question, 3)
-      .map((match: Match) => ({ section: id(sectionKey(match.section)), score: match.score })),
+      .map((match: Match) => ({ section: id(sectionKey(match.section)), score: match.score, words: match.words })),
   }));
 }
 

@@ -68,6 +68,9 @@ export function questionFeatures(terms: readonly Term[], context: FeatureContext
   add(`n:${count <= 1 ? "1" : count === 2 ? "2" : count <= 5 ? "3-5" : "6+"}`, "");
   const scale = 1 / Math.sqrt(words.size);
   const values = new Map<string, number>();
-  for (const feature of words.keys()) values.set(feature, feature.startsWith("n:") ? 1 : scale);
+  for (const [feature, typed] of words) {
+    // The share of unknown words is what says "this is about something else", however long the question.
+    values.set(feature, feature.startsWith("n:") ? 1 : feature.startsWith("u:") ? typed.length / count : scale);
+  }
   return { values, words };
 }

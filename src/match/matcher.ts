@@ -79,6 +79,12 @@ const HALF_CONFIDENCE_SCORE = 3.5;
 const COMMON_TERM_SHARE = 0.01;
 const FEWEST_TERMS_KEPT = 2;
 
+/** A section found by search: its score and the typed words it matched. */
+interface SearchHit {
+  score: number;
+  words: string[];
+}
+
 interface IndexedSection {
   id: number;
   heading: string;
@@ -207,7 +213,7 @@ export class Matcher {
     const { searchWeight } = this.options;
     let total = probabilities[this.sections.length] as number;
     const scored = this.sections.map((section, index) => {
-      const score = (probabilities[index] as number) * (1 + (search.get(index) ?? 0)) ** searchWeight;
+      const score = (probabilities[index] as number) * (1 + (search.get(index)?.score ?? 0)) ** searchWeight;
       total += score;
       return { index, section, score };
     });
@@ -223,19 +229,19 @@ export class Matcher {
   }
 
   /** Large collections: the search score alone, read as a confidence. */
-  private rankBySearch(search: Map<number, number>, limit: number): Match[] {
+  private rankBySearch(search: Map<number, SearchHit>, limit: number): Match[] {
     return [...search]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].score - a[1].score)
       .slice(0, limit)
-      .map(([index, score]) => ({
+      .map(([index, { score, words }]) => ({
         section: this.sections[index] as Section,
         score: score / (score + HALF_CONFIDENCE_SCORE),
-        words: [],
+        words,
       }));
   }
 
   /** BM25 relevance × the share of the question's terms each section matches, by section index. */
-  private search(terms: readonly Term[]): Map<number, number> {
+  private search(terms: readonly Term[]): Map<number, SearchHit> {
     const df = (term: string) => this.documentFrequency.get(term) ?? 0;
     const all = [...new Set(terms.map((t) => t.term))];
     // In a large collection a term found in many sections adds little to the ranking but makes
@@ -247,8 +253,15 @@ export class Matcher {
       tokenize: (text) => text.split(" "),
       processTerm: (term) => term,
     });
+    const typed = new Map(terms.map(({ term, word }) => [term, word]));
     return new Map(
-      results.map((result) => [result.id as number, (result.score * result.queryTerms.length) / unique.length]),
+      results.map((result) => [
+        result.id as number,
+        {
+          score: (result.score * result.queryTerms.length) / unique.length,
+          words: result.queryTerms.map((term) => typed.get(term) ?? term),
+        },
+      ]),
     );
   }
 
@@ -261,16 +274,32 @@ export class Matcher {
 
   /** The answer and its close runners-up, or null when no section fits well enough. */
   decide(question: string): Decision | null {
-    const [best, ...rest] = this.rank(question, MAX_ALTERNATIVES + 1);
-    if (!best || best.score < this.options.minConfidence) return null;
-    const floor = best.score * this.options.alternativeShare;
-    return { best, alternatives: rest.filter((match) => match.score >= floor) };
+    return choose(this.rank(question, MAX_ALTERNATIVES + 1), this.options);
   }
 
   /** The section that answers the question, or null when none fits well enough. */
   best(question: string): Match | null {
     return this.decide(question)?.best ?? null;
   }
+}
+
+/**
+ * The decision rule, shared with the evaluation so both always agree: the best-ranked section
+ * answers if its confidence reaches `minConfidence` and at least one of the question's words
+ * supports it (an answer must be able to say why); runners-up within `alternativeShare` of it, and
+ * supported by words too, are its alternatives.
+ */
+export function choose<T extends { score: number; words: readonly string[] }>(
+  ranking: readonly T[],
+  options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare">,
+): { best: T; alternatives: T[] } | null {
+  const [best, ...rest] = ranking;
+  if (!best || best.score < options.minConfidence || best.words.length === 0) return null;
+  const floor = best.score * options.alternativeShare;
+  const alternatives = rest
+    .slice(0, MAX_ALTERNATIVES)
+    .filter((match) => match.score >= floor && match.words.length > 0);
+  return { best, alternatives };
 }
 
 /** Typed words whose features pull towards a section, strongest first. */
