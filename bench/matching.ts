@@ -74,7 +74,10 @@ export function compareQueries(
   return result;
 }
 
-function accuracy(evaluate: (questions: readonly LabelledQuestion[]) => Evaluation, questions: readonly LabelledQuestion[]) {
+function accuracy(
+  evaluate: (questions: readonly LabelledQuestion[]) => Evaluation,
+  questions: readonly LabelledQuestion[],
+) {
   const all = evaluate(questions);
   const holdout = evaluate(questions.filter((q) => q.split === "holdout"));
   const overall = {

@@ -61,8 +61,11 @@ const columns: [string, Evaluation][] = [
 ];
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
-const pct = (score: Score | undefined) =>
-  score && score.total > 0 ? `${(ratio(score) * 100).toFixed(1)}% (${score.correct}/${score.total})` : "-";
+function pct(score: Score | undefined): string {
+  return score && score.total > 0
+    ? `${(ratio(score) * 100).toFixed(1)}% (${score.correct}/${score.total})`
+    : "-";
+}
 const row = (label: string, cells: string[]) => console.log(`| ${label} | ${cells.join(" | ")} |`);
 
 console.log(
@@ -134,7 +137,9 @@ function printMisses(title: string, evaluation: Evaluation) {
   console.log(`\n${title}`);
   for (const miss of evaluation.misses) {
     const also = miss.alternatives.length > 0 ? ` (also: ${miss.alternatives.join(", ")})` : "";
-    console.log(`  expected ${miss.expected ?? "-"} got ${miss.got ?? "-"}${also}: ${miss.question.slice(0, 140)}`);
+    console.log(
+      `  expected ${miss.expected ?? "-"} got ${miss.got ?? "-"}${also}: ${miss.question.slice(0, 140)}`,
+    );
   }
 }
 
@@ -149,7 +154,10 @@ function tuneTrainingNumbers() {
     const { ranked } = crossValidatedRankings(library, tune, options);
     const chosen = bestThresholds(ranked);
     const evaluation = evaluate(
-      ranked.map((r) => ({ question: r.question, prediction: decide(r.ranking, chosen.minConfidence, chosen.alternativeShare) })),
+      ranked.map((r) => ({
+        question: r.question,
+        prediction: decide(r.ranking, chosen.minConfidence, chosen.alternativeShare),
+      })),
     );
     const line = `${JSON.stringify({ ...options, ...chosen })} in ${pct(evaluation.inScope)} or-alt ${pct(evaluation.inScopeOrAlternative)} off ${pct(evaluation.offTopic)} objective ${objective(evaluation).toFixed(4)}`;
     console.log(line);

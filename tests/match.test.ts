@@ -291,7 +291,11 @@ describe("accuracy on the labelled questions (regression guard)", () => {
   });
 
   it("evaluate counts right answers, first alternatives, confusions and misses", () => {
-    const q = (question: string, section: string | null): LabelledQuestion => ({ question, section, split: "tune" });
+    const q = (question: string, section: string | null): LabelledQuestion => ({
+      question,
+      section,
+      split: "tune",
+    });
     const result = evaluate([
       { question: q("a", "ic"), prediction: { section: "ic", alternatives: [] } },
       { question: q("b", "ic"), prediction: { section: "wide", alternatives: ["ic"] } },
@@ -302,7 +306,10 @@ describe("accuracy on the labelled questions (regression guard)", () => {
     expect(result.inScopeOrAlternative).toEqual({ correct: 2, total: 3 });
     expect(result.offTopic).toEqual({ correct: 1, total: 1 });
     expect(result.withAlternatives).toEqual({ correct: 2, total: 3 });
-    expect(result.perSection).toEqual({ ic: { correct: 1, total: 3 }, "(off-topic)": { correct: 1, total: 1 } });
+    expect(result.perSection).toEqual({
+      ic: { correct: 1, total: 3 },
+      "(off-topic)": { correct: 1, total: 1 },
+    });
     expect(result.confusions).toEqual({ "ic → wide": 2 });
     expect(result.misses.map((m) => m.question)).toEqual(["b", "c"]);
     expect(ratio({ correct: 0, total: 0 })).toBe(0);
@@ -323,7 +330,9 @@ describe("accuracy on the labelled questions (regression guard)", () => {
       section: null,
       alternatives: [],
     });
-    expect(decide([ranking[0], { ...ranking[1], words: [] }, ranking[2]] as typeof ranking, 0.4, 0.1)).toEqual({
+    expect(
+      decide([ranking[0], { ...ranking[1], words: [] }, ranking[2]] as typeof ranking, 0.4, 0.1),
+    ).toEqual({
       section: "ic",
       alternatives: ["narrow"],
     });

@@ -35,7 +35,10 @@ export function parseExamples(file: string, source: string, sections: readonly S
     try {
       value = JSON.parse(line);
     } catch {
-      throw new ContentError(where, 'not valid JSON; each line is {"question": "...", "section": "<id>" or null}');
+      throw new ContentError(
+        where,
+        'not valid JSON; each line is {"question": "...", "section": "<id>" or null}',
+      );
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new ContentError(where, 'must be an object: {"question": "...", "section": "<id>" or null}');
@@ -50,7 +53,10 @@ export function parseExamples(file: string, source: string, sections: readonly S
       throw new ContentError(where, `"question" is longer than ${MAX_EXAMPLE_CHARS} characters`);
     }
     if (section !== null && typeof section !== "string") {
-      throw new ContentError(where, '"section" must be a section id, or null for a question with no guidance');
+      throw new ContentError(
+        where,
+        '"section" must be a section id, or null for a question with no guidance',
+      );
     }
     let target: Section | null = null;
     if (typeof section === "string") {

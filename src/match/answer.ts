@@ -55,6 +55,32 @@ export function answerQuestion(matcher: Matcher, question: string): Answer {
   };
 }
 
+/**
+ * The answer shown when a person picks a section themselves (an "Also relevant" button) or when an
+ * answer is drawn again: that section, with the words of the question that support it, and the
+ * question's other close sections as its alternatives.
+ */
+export function answerWithSection(
+  matcher: Matcher,
+  question: string,
+  section: Section,
+): Answer & { section: Section } {
+  const ranked = matcher.rank(question, matcher.sections.length);
+  const same = (match: Match) => match.section.article === section.article && match.section.id === section.id;
+  const own = ranked.find(same);
+  const decision = matcher.decide(question);
+  const others = decision ? [decision.best, ...decision.alternatives].filter((match) => !same(match)) : [];
+  const alternatives = others.slice(0, 2);
+  return {
+    question,
+    outcome: "answered",
+    section,
+    alternatives: alternatives.map((match) => match.section),
+    matchedWords: [...new Set(own?.words ?? [])],
+    answer: { ...body(own ?? { section, score: 0, words: [] }), alternatives: alternatives.map(body) },
+  };
+}
+
 function body({ section, score }: Match): SectionBody {
   return {
     article: section.article,

@@ -95,7 +95,8 @@ export class Classifier {
       const id = this.ids.get(feature);
       if (id === undefined) continue;
       const base = id * this.classes;
-      for (let c = 0; c < this.classes; c++) out[c] = (out[c] as number) + (this.weights[base + c] as number) * value;
+      for (let c = 0; c < this.classes; c++)
+        out[c] = (out[c] as number) + (this.weights[base + c] as number) * value;
     }
     softmaxInPlace(out);
     return out;

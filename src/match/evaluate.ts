@@ -69,14 +69,20 @@ export function ratio(score: Score): number {
 }
 
 /** The decision rule of `Matcher.decide`, applied to a stored ranking. */
-export function decide(ranking: Ranked["ranking"], minConfidence: number, alternativeShare: number): Prediction {
+export function decide(
+  ranking: Ranked["ranking"],
+  minConfidence: number,
+  alternativeShare: number,
+): Prediction {
   const chosen = choose(ranking, { minConfidence, alternativeShare });
   return chosen
     ? { section: chosen.best.section, alternatives: chosen.alternatives.map((match) => match.section) }
     : { section: null, alternatives: [] };
 }
 
-export function evaluate(predictions: readonly { question: LabelledQuestion; prediction: Prediction }[]): Evaluation {
+export function evaluate(
+  predictions: readonly { question: LabelledQuestion; prediction: Prediction }[],
+): Evaluation {
   const result: Evaluation = {
     inScope: { correct: 0, total: 0 },
     offTopic: { correct: 0, total: 0 },
@@ -106,7 +112,12 @@ export function evaluate(predictions: readonly { question: LabelledQuestion; pre
     if (!ok) {
       const pair = `${expected ?? "(off-topic)"} → ${got ?? "(no guidance)"}`;
       result.confusions[pair] = (result.confusions[pair] ?? 0) + 1;
-      result.misses.push({ question: question.question, expected, got, alternatives: prediction.alternatives });
+      result.misses.push({
+        question: question.question,
+        expected,
+        got,
+        alternatives: prediction.alternatives,
+      });
     }
   }
   return result;
@@ -135,9 +146,11 @@ function rankAll(matcher: Matcher, questions: readonly LabelledQuestion[]): Rank
   const id = idOf(matcher.sections);
   return questions.map((question) => ({
     question,
-    ranking: matcher
-      .rank(question.question, 3)
-      .map((match: Match) => ({ section: id(sectionKey(match.section)), score: match.score, words: match.words })),
+    ranking: matcher.rank(question.question, 3).map((match: Match) => ({
+      section: id(sectionKey(match.section)),
+      score: match.score,
+      words: match.words,
+    })),
   }));
 }
 
@@ -186,12 +199,20 @@ export function objective(evaluation: Evaluation): number {
   );
 }
 
-export function bestThresholds(ranked: readonly Ranked[]): { minConfidence: number; alternativeShare: number } {
+export function bestThresholds(ranked: readonly Ranked[]): {
+  minConfidence: number;
+  alternativeShare: number;
+} {
   let best = { minConfidence: DEFAULT_MATCHER_OPTIONS.minConfidence, alternativeShare: 1, value: -1 };
   for (const minConfidence of CONFIDENCE_GRID) {
     for (const alternativeShare of ALTERNATIVE_GRID) {
       const value = objective(
-        evaluate(ranked.map((r) => ({ question: r.question, prediction: decide(r.ranking, minConfidence, alternativeShare) }))),
+        evaluate(
+          ranked.map((r) => ({
+            question: r.question,
+            prediction: decide(r.ranking, minConfidence, alternativeShare),
+          })),
+        ),
       );
       if (value > best.value) best = { minConfidence, alternativeShare, value };
     }
@@ -247,7 +268,9 @@ export function evaluateMatcher(matcher: Matcher, questions: readonly LabelledQu
 
 /** MiniSearch as it comes: default tokenizer and options, no aliases; any hit is an answer. */
 export function plainMiniSearch(sections: readonly Section[]): (question: string) => string | null {
-  const index = new MiniSearch<{ id: number; heading: string; text: string }>({ fields: ["heading", "text"] });
+  const index = new MiniSearch<{ id: number; heading: string; text: string }>({
+    fields: ["heading", "text"],
+  });
   index.addAll(sections.map((section, id) => ({ id, heading: section.heading, text: section.plain })));
   return (question) => {
     const [top] = index.search(question);
@@ -255,12 +278,22 @@ export function plainMiniSearch(sections: readonly Section[]): (question: string
   };
 }
 
-export function evaluatePlain(answer: (question: string) => string | null, questions: readonly LabelledQuestion[]) {
-  return evaluate(questions.map((question) => ({ question, prediction: { section: answer(question.question), alternatives: [] } })));
+export function evaluatePlain(
+  answer: (question: string) => string | null,
+  questions: readonly LabelledQuestion[],
+) {
+  return evaluate(
+    questions.map((question) => ({
+      question,
+      prediction: { section: answer(question.question), alternatives: [] },
+    })),
+  );
 }
 
 /** Example questions that are also held-out questions: must be none, or the held-out figures lie. */
 export function leakedExamples(library: Library, questions: readonly LabelledQuestion[]): string[] {
   const holdout = new Set(questions.filter((q) => q.split === "holdout").map((q) => normalize(q.question)));
-  return library.examples.filter((example) => holdout.has(normalize(example.question))).map((e) => e.question);
+  return library.examples
+    .filter((example) => holdout.has(normalize(example.question)))
+    .map((e) => e.question);
 }

@@ -25,7 +25,7 @@ export interface FeatureContext {
 
 /** Features that describe the question as a whole, not a word of it: never shown as a reason. */
 export function isShapeFeature(feature: string): boolean {
-  return /^(?:n:|u:|level:several)/.test(feature);
+  return /^(?:u:|level:several)/.test(feature);
 }
 
 /**
@@ -36,8 +36,7 @@ export function isShapeFeature(feature: string): boolean {
  * - `u:*` and `u:<kind>` for each word the in-scope content and examples do not know, with what kind
  *   of thing WordNet says it names (`u:noun.artifact` for "laptop", `u:noun.person` for "boss"), so
  *   a question full of unknown things reads as one the library has no guidance on;
- * - `level:<level>` when the question names exactly one focus level, `level:several` for more;
- * - `n:<count>` how many meaningful words there are (1, 2, 3-5, 6+).
+ * - `level:<level>` when the question names exactly one focus level, `level:several` for more.
  */
 export function questionFeatures(terms: readonly Term[], context: FeatureContext): QuestionFeatures {
   const words = new Map<string, string[]>();
@@ -65,12 +64,11 @@ export function questionFeatures(terms: readonly Term[], context: FeatureContext
   if (levels.size === 1) for (const [level, word] of levels) add(`level:${level}`, word);
   if (levels.size > 1) add("level:several", "");
   const count = terms.length;
-  add(`n:${count <= 1 ? "1" : count === 2 ? "2" : count <= 5 ? "3-5" : "6+"}`, "");
   const scale = 1 / Math.sqrt(words.size);
   const values = new Map<string, number>();
   for (const [feature, typed] of words) {
     // The share of unknown words is what says "this is about something else", however long the question.
-    values.set(feature, feature.startsWith("n:") ? 1 : feature.startsWith("u:") ? typed.length / count : scale);
+    values.set(feature, feature.startsWith("u:") ? typed.length / count : scale);
   }
   return { values, words };
 }

@@ -42,10 +42,10 @@ export interface MatcherOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   minConfidence: 0.45,
-  alternativeShare: 0.5,
-  searchWeight: 0.5,
-  l2: 1e-4,
-  epochs: 30,
+  alternativeShare: 0.3,
+  searchWeight: 0.25,
+  l2: 3e-4,
+  epochs: 50,
   learningRate: 2,
   textWeight: 0.5,
   fuzzy: 0.2,
@@ -100,6 +100,8 @@ export class Matcher {
   private readonly spelling: Map<string, MiniSearch<{ id: number; word: string }>>;
   /** Sections each term appears in (content and examples alike). */
   private readonly documentFrequency = new Map<string, number>();
+  /** Terms of the sections' own text, headings and aliases. */
+  private readonly contentWords: ReadonlySet<string>;
   private readonly commonAbove: number;
   private readonly classifier: Classifier | null;
   private readonly context: FeatureContext;
@@ -120,7 +122,8 @@ export class Matcher {
       return term;
     };
     const countSection = () => {
-      for (const term of termsOfSection) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      for (const term of termsOfSection)
+        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       termsOfSection = new Set();
     };
     this.index = new MiniSearch<IndexedSection>({
@@ -129,13 +132,17 @@ export class Matcher {
       processTerm: noteWord,
     });
     sections.forEach((section, id) => {
-      this.index.add({ id, heading: section.heading, text: section.plain, aliases: section.aliases.join(" \n ") });
+      this.index.add({
+        id,
+        heading: section.heading,
+        text: section.plain,
+        aliases: section.aliases.join(" \n "),
+      });
       countSection();
     });
-    for (const example of examples) {
-      for (const word of tokenize(cleanQuestion(example.question))) noteWord(word);
-      countSection();
-    }
+    // Example questions are people's own words, typos included: they must not become words that
+    // typos are corrected to, nor stop a typo from being corrected. Only the content's words do.
+    this.contentWords = new Set(this.documentFrequency.keys());
     this.commonAbove =
       sections.length > MAX_CLASSIFIED_SECTIONS
         ? Math.max(1, sections.length * COMMON_TERM_SHARE)
@@ -145,7 +152,10 @@ export class Matcher {
 
     const trained = sections.length <= MAX_CLASSIFIED_SECTIONS ? this.train(examples) : null;
     this.classifier = trained?.classifier ?? null;
-    this.context = trained?.context ?? { known: (term) => this.documentFrequency.has(term), levelOf: () => undefined };
+    this.context = trained?.context ?? {
+      known: (term) => this.contentWords.has(term),
+      levelOf: () => undefined,
+    };
   }
 
   /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
@@ -165,8 +175,9 @@ export class Matcher {
       const label = example.section === null ? offTopic : classOf.get(example.section);
       if (label !== undefined) learn(example.question, label, 1);
     }
-    // A word counts as known when at least two in-scope texts use it: then a word seen once in
-    // training still teaches what unknown words look like, as they will in real questions.
+    // A word is known when some in-scope text uses it. While training, a text's own words do not
+    // count for itself (leave one out): a word only that text uses teaches what an unknown word
+    // looks like, as it will in real questions.
     const inScope = new Map<string, number>();
     for (const { terms, label } of documents) {
       if (label === offTopic) continue;
@@ -176,15 +187,20 @@ export class Matcher {
     for (const section of this.sections) {
       if (section.level) for (const { term } of this.terms(section.level)) levels.set(term, section.level);
     }
-    const context: FeatureContext = {
-      known: (term) => (inScope.get(term) ?? 0) >= 2,
-      levelOf: (term) => levels.get(term),
-    };
+    const levelOf = (term: string) => levels.get(term);
     const training: TrainingExample[] = documents
       .filter(({ terms }) => terms.length > 0)
-      .map(({ terms, label, weight }) => ({ features: questionFeatures(terms, context).values, label, weight }));
+      .map(({ terms, label, weight }) => {
+        const own = label === offTopic ? 0 : 1;
+        const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
+        return { features: questionFeatures(terms, { known, levelOf }).values, label, weight };
+      });
+    const context: FeatureContext = { known: (term) => inScope.has(term), levelOf };
     const { l2, epochs, learningRate } = this.options;
-    return { classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }), context };
+    return {
+      classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }),
+      context,
+    };
   }
 
   /** The question's meaningful words with their terms, typos corrected against the known words. */
@@ -192,7 +208,7 @@ export class Matcher {
     const terms: Term[] = [];
     for (const word of tokenize(cleanQuestion(text))) {
       let term = termOf(word);
-      if (term !== null && !this.documentFrequency.has(term) && word.length >= MIN_CORRECTED_LENGTH) {
+      if (term !== null && !this.contentWords.has(term) && word.length >= MIN_CORRECTED_LENGTH) {
         term = this.correct(word) ?? term;
       }
       if (term !== null) terms.push({ word, term });

@@ -1,7 +1,15 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { answerWithSection } from "../../match/answer.js";
 import type { BotDeps } from "../app.js";
 import { registerPromptActions } from "../prompt-actions.js";
-import { ACTIONS, answerView, decodeAnswerRef, findSection, otherLevelsView } from "../views/answer.js";
+import {
+  ACTIONS,
+  ALSO_RELEVANT_ACTIONS,
+  answerView,
+  decodeAnswerRef,
+  findSection,
+  otherLevelsView,
+} from "../views/answer.js";
 
 const GONE =
   "That answer is no longer in the article (the content changed). Ask again with `/em-focus &lt;question&gt;`.";
@@ -18,7 +26,10 @@ export function registerActions(app: App, deps: BotDeps): void {
     await respond({
       response_type: "in_channel",
       replace_original: false,
-      ...answerView(section, ref.question, [], { sharedBy: body.user.id }),
+      ...answerView(
+        { section, question: ref.question, matchedWords: [], alternatives: [] },
+        { sharedBy: body.user.id },
+      ),
     });
     await respond({ delete_original: true });
   });
@@ -57,13 +68,29 @@ export function registerActions(app: App, deps: BotDeps): void {
       await respond({
         response_type: "ephemeral",
         replace_original: true,
-        ...answerView(section, ref.question, [], {
+        ...answerView(answerWithSection(deps.matcher, ref.question, section), {
           buttons: true,
           feedbackNote: helpful
             ? "👍 Thanks — glad it helped."
             : "👎 Thanks — noted. The authors use this to improve the guidance.",
         }),
       });
+    });
+  }
+
+  // "Also relevant: …" shows that section in place of the answer, with the others as its alternatives.
+  // The value only names a section of the content and the question: nothing to check beyond that.
+  for (const actionId of ALSO_RELEVANT_ACTIONS) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, respond }) => {
+      await ack();
+      const ref = decodeAnswerRef(action.value);
+      const section = ref && findSection(deps.library, ref);
+      if (!ref || !section)
+        return void (await respond({ response_type: "ephemeral", replace_original: false, text: GONE }));
+      const answer = answerWithSection(deps.matcher, ref.question, section);
+      // The slash command's private answer carries the Share and feedback buttons; keep them.
+      const buttons = body.container?.is_ephemeral === true;
+      await respond({ replace_original: true, ...answerView(answer, { buttons }) });
     });
   }
 

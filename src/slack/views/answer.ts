@@ -20,7 +20,16 @@ export const ACTIONS = {
   otherLevels: "answer_other_levels",
   helpful: "answer_helpful",
   notHelpful: "answer_not_helpful",
+  // Two ids, because buttons in one block need their own: the first and the second alternative.
+  alsoRelevant: "answer_also_relevant",
+  alsoRelevantSecond: "answer_also_relevant_2",
 } as const;
+
+/** Buttons that show an alternative section in place, in the order the alternatives come. */
+export const ALSO_RELEVANT_ACTIONS = [ACTIONS.alsoRelevant, ACTIONS.alsoRelevantSecond] as const;
+
+/** Slack's limit on a button's label. */
+const BUTTON_LABEL = 75;
 
 /** What an answer's buttons carry, so a click can rebuild the answer without any server state. */
 export interface AnswerRef {
@@ -91,12 +100,16 @@ export interface AnswerViewOptions {
   feedbackNote?: string;
 }
 
-export function answerView(
-  section: Section,
-  question: string,
-  matchedWords: readonly string[],
-  options: AnswerViewOptions = {},
-): MessageView {
+/** What an answer card shows: the section, the question, why, and the close alternatives. */
+export interface ShownAnswer {
+  section: Section;
+  question: string;
+  matchedWords: readonly string[];
+  alternatives: readonly Section[];
+}
+
+export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {}): MessageView {
+  const { section, question, matchedWords } = answer;
   const title = sectionTitle(section);
   const blocks: Block[] = [
     {
@@ -120,6 +133,22 @@ export function answerView(
   context.push(mrkdwn(truncate(`${why}${link}`, LIMITS.contextText)));
   if (options.sharedBy) context.push(mrkdwn(`Shared by <@${options.sharedBy}>`));
   blocks.push({ type: "context", elements: context });
+  // A shared answer is for the channel to read; choosing between sections is for the asker.
+  const alternatives = options.sharedBy ? [] : answer.alternatives.slice(0, ALSO_RELEVANT_ACTIONS.length);
+  if (alternatives.length > 0) {
+    blocks.push({
+      type: "actions",
+      block_id: "answer_alternatives",
+      elements: alternatives.map(
+        (alternative, index): types.Button => ({
+          type: "button",
+          action_id: ALSO_RELEVANT_ACTIONS[index] as string,
+          text: plain(truncate(`Also relevant: ${sectionTitle(alternative)}`, BUTTON_LABEL)),
+          value: encodeAnswerRef({ article: alternative.article, section: alternative.id, question }),
+        }),
+      ),
+    });
+  }
   if (options.buttons) {
     const value = encodeAnswerRef({ article: section.article, section: section.id, question });
     const elements: types.Button[] = [
@@ -206,7 +235,7 @@ export function overviewView(library: Library, lead?: string, question?: string)
 
 /** The reply to any question: the answer, or a friendly "no guidance" with the overview. */
 export function replyView(library: Library, answer: Answer, options: AnswerViewOptions = {}): MessageView {
-  if (answer.section) return answerView(answer.section, answer.question, answer.matchedWords, options);
+  if (answer.section) return answerView({ ...answer, section: answer.section }, options);
   if (answer.outcome === "empty") return overviewView(library);
   return overviewView(
     library,
