@@ -5,7 +5,8 @@
  *   npm run eval                       the table: 5-fold cross-validation on the tuning questions,
  *                                      and the shipped matcher on the frozen held-out questions
  *   npm run eval -- --misses           also what cross-validation got wrong (tuning questions only)
- *   npm run eval -- --tune             choose the training numbers by cross-validation (slow)
+ *   npm run eval -- --tune             choose the training numbers by cross-validation (slow;
+ *                                      GRID='{"l2":[1e-4,3e-4]}' searches other axes)
  *   npm run eval -- --cv-only          leave the held-out questions out, as while tuning
  *   npm run eval -- --holdout-misses   what the held-out questions got wrong: for the final report
  *                                      only; reading it while tuning spoils the held-out figures
@@ -112,8 +113,10 @@ for (const key of [...library.sections.map((s) => s.id), "(off-topic)"]) {
   );
 }
 const thresholds = cv.chosen.map((t) => `${t.minConfidence}/${t.alternativeShare}`).join(", ");
+const overall = bestThresholds(cv.ranked);
 console.log(
   `\nthresholds (minConfidence/alternativeShare) chosen on the other folds, per fold: ${thresholds}; ` +
+    `on all folds: ${overall.minConfidence}/${overall.alternativeShare}; ` +
     `shipped: ${DEFAULT_MATCHER_OPTIONS.minConfidence}/${DEFAULT_MATCHER_OPTIONS.alternativeShare}`,
 );
 console.log("\nconfusions, cross-validation (expected → got)");
@@ -146,10 +149,15 @@ function printMisses(title: string, evaluation: Evaluation) {
 /** Grid search over the training numbers, each judged by cross-validation on the tuning questions. */
 function tuneTrainingNumbers() {
   const grid: MatcherOptions[] = [];
-  for (const searchWeight of [0.25, 0.5, 0.75])
-    for (const l2 of [3e-5, 1e-4, 3e-4])
-      for (const textWeight of [0.25, 0.5, 1])
-        for (const epochs of [20, 30, 50]) grid.push({ searchWeight, l2, textWeight, epochs });
+  const axes: Record<string, number[]> = JSON.parse(
+    process.env.GRID ??
+      '{"searchWeight":[0.25,0.5,0.75],"l2":[3e-5,1e-4,3e-4],"textWeight":[0.25,0.5,1],"epochs":[20,30,50]}',
+  );
+  let points: MatcherOptions[] = [{}];
+  for (const [name, values] of Object.entries(axes)) {
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [name]: value })));
+  }
+  grid.push(...points);
   const results = grid.map((options) => {
     const { ranked } = crossValidatedRankings(library, tune, options);
     const chosen = bestThresholds(ranked);

@@ -317,22 +317,23 @@ describe("accuracy on the labelled questions (regression guard)", () => {
 
   it("decide applies the threshold and the alternative share", () => {
     const ranking = [
-      { section: "ic", score: 0.5, words: ["coding"] },
-      { section: "wide", score: 0.3, words: ["teams"] },
-      { section: "narrow", score: 0.1, words: ["team"] },
+      { section: "ic", score: 0.9, share: 0.5, words: ["coding"] },
+      { section: "wide", score: 0.8, share: 0.3, words: ["teams"] },
+      { section: "narrow", score: 0.6, share: 0.1, words: ["team"] },
     ];
-    expect(decide(ranking, 0.6, 0.5)).toEqual({ section: null, alternatives: [] });
-    expect(decide(ranking, 0.4, 0.5)).toEqual({ section: "ic", alternatives: ["wide"] });
-    expect(decide(ranking, 0.4, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
-    expect(decide(ranking, 0.4, 0.9)).toEqual({ section: "ic", alternatives: [] });
+    expect(decide(ranking, 0.95, 0.5)).toEqual({ section: null, alternatives: [] });
+    expect(decide(ranking, 0.5, 0.5)).toEqual({ section: "ic", alternatives: ["wide"] });
+    expect(decide(ranking, 0.5, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
+    expect(decide(ranking, 0.5, 0.9)).toEqual({ section: "ic", alternatives: [] });
+    // An alternative must be an answer on its own, too.
+    expect(decide(ranking, 0.7, 0.1)).toEqual({ section: "ic", alternatives: ["wide"] });
     // An answer no word of the question supports is no answer; nor is such an alternative.
-    expect(decide([{ ...ranking[0], words: [] }, ...ranking.slice(1)] as typeof ranking, 0.4, 0.1)).toEqual({
+    const [first, second, third] = ranking as [(typeof ranking)[0], (typeof ranking)[0], (typeof ranking)[0]];
+    expect(decide([{ ...first, words: [] }, second, third], 0.5, 0.1)).toEqual({
       section: null,
       alternatives: [],
     });
-    expect(
-      decide([ranking[0], { ...ranking[1], words: [] }, ranking[2]] as typeof ranking, 0.4, 0.1),
-    ).toEqual({
+    expect(decide([first, { ...second, words: [] }, third], 0.5, 0.1)).toEqual({
       section: "ic",
       alternatives: ["narrow"],
     });

@@ -157,6 +157,70 @@ describe("answer buttons over the real HTTP receiver", () => {
     },
   );
 
+  describe("Also relevant", () => {
+    // Honestly two questions in one: going back to IC, and what it does to executive ambitions.
+    const TWO_SECTIONS = "Will I ever be a CTO if I go back to IC";
+
+    it("offers the close runner-up as a button, and shows it in place when clicked", async () => {
+      const answer = await ask(TWO_SECTIONS);
+      expect(validateBlocks(blocksOf(answer), 50)).toEqual([]);
+      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^\*IC focus\* · /);
+      const also = buttonsOf(answer).filter((b) => b.action_id.startsWith("answer_also_relevant"));
+      expect(also.map((b) => b.action_id)).toEqual([ACTIONS.alsoRelevant]);
+      expect(visibleText(answer)).toContain("Also relevant: Going back to IC means giving up the VP path");
+
+      const id = await click(answer, ACTIONS.alsoRelevant);
+      const response = asMessage((await t.fake.waitForResponse((r) => r.id === id)).body);
+      expect(response.replace_original).toBe(true);
+      expect(validateBlocks(response.blocks, 50)).toEqual([]);
+      const text = visibleText(response);
+      expect(blocksOf(response)[0]?.text?.text).toMatch(
+        /^\*Going back to IC means giving up the VP path\* · /,
+      );
+      expect(text).toContain(`You asked: “${TWO_SECTIONS}”`);
+      expect(text).toMatch(/Why this: you mentioned .*“cto”/);
+      expect(text).toContain(`<${ARTICLE_URL}#giving-up-the-vp-path|Read it in the article>`);
+      // The first answer is one click away, and the private answer keeps its own buttons.
+      expect(text).toContain("Also relevant: IC focus");
+      expect(buttonsOf(response).map((b) => b.action_id)).toEqual([
+        ACTIONS.alsoRelevant,
+        ACTIONS.share,
+        ACTIONS.otherLevels,
+        ACTIONS.helpful,
+        ACTIONS.notHelpful,
+      ]);
+      expect(unsafeMarkup(response)).toEqual([]);
+
+      const back = await click(response, ACTIONS.alsoRelevant);
+      const again = asMessage((await t.fake.waitForResponse((r) => r.id === back)).body);
+      expect(blocksOf(again)[0]?.text?.text).toMatch(/^\*IC focus\* · /);
+    });
+
+    it("shows no alternatives when the answer is clear", async () => {
+      const answer = await ask("how do I run good 1:1s with my reports");
+      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^\*Narrow focus\* · /);
+      expect(buttonsOf(answer).some((b) => b.action_id.startsWith("answer_also_relevant"))).toBe(false);
+    });
+
+    it("never leaves the content: a forged value naming no section gets the stale-button note", async () => {
+      const id = `forged-${clicks++}`;
+      const response = await sendAction(t.target, {
+        actions: [
+          {
+            action_id: ACTIONS.alsoRelevant,
+            value: encodeAnswerRef({ article: "../../etc", section: "<!channel>", question: "<@U1>" }),
+          },
+        ],
+        response_url: t.fake.responseUrl(id),
+      });
+      expect(response.status).toBe(200);
+      const posted = await t.fake.waitForResponse((r) => r.id === id);
+      expect(posted.body.replace_original).toBe(false);
+      expect(String(posted.body.text)).toContain("no longer in the article");
+      expect(unsafeMarkup(posted.body)).toEqual([]);
+    });
+  });
+
   it.each([
     {
       name: "a section that no longer exists",
@@ -170,7 +234,7 @@ describe("answer buttons over the real HTTP receiver", () => {
     { name: "an empty value", value: "" },
   ])("explains, without recording anything, when a button carries $name", async ({ value }) => {
     const before = feedbackRows().length;
-    for (const actionId of [ACTIONS.share, ACTIONS.otherLevels, ACTIONS.helpful]) {
+    for (const actionId of [ACTIONS.share, ACTIONS.otherLevels, ACTIONS.helpful, ACTIONS.alsoRelevant]) {
       const id = `stale-${actionId}-${clicks++}`;
       const response = await sendAction(t.target, {
         actions: [{ action_id: actionId, value }],

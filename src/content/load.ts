@@ -5,7 +5,14 @@ import { ContentError } from "./errors.js";
 import { loadExamples } from "./examples.js";
 import { plainText, slugify } from "./markdown.js";
 import { type RawSection, splitSections } from "./split.js";
-import { type Article, FOCUS_LEVELS, isFocusLevel, type Library, type Section } from "./types.js";
+import {
+  type Article,
+  FOCUS_LEVELS,
+  isFocusLevel,
+  type Library,
+  type Section,
+  type SectionRole,
+} from "./types.js";
 
 /** Folder under the content root that holds reflection prompts, not articles. */
 export const PROMPTS_FOLDER = "prompts";
@@ -25,6 +32,7 @@ interface SectionOverride {
   title?: string;
   summary?: string;
   level?: string | null;
+  role?: string;
   aliases?: string[];
 }
 
@@ -168,7 +176,13 @@ function readOverrides(file: string, value: unknown): SectionOverride[] {
     ) {
       throw new ContentError(file, `${where}.aliases must be a list of phrases`);
     }
-    const known = new Set(["section", "id", "title", "summary", "level", "aliases"]);
+    if (e.role !== undefined && e.role !== "overview" && e.role !== "topic") {
+      throw new ContentError(
+        file,
+        `${where}.role must be "overview" (answers only questions about the whole) or "topic", not ${JSON.stringify(e.role)}`,
+      );
+    }
+    const known = new Set(["section", "id", "title", "summary", "level", "role", "aliases"]);
     const unknown = Object.keys(e).filter((key) => !known.has(key));
     if (unknown.length > 0)
       throw new ContentError(file, `${where} has unknown key(s): ${unknown.join(", ")}`);
@@ -185,7 +199,11 @@ function applyOverrides(
   raw: RawSection[],
   overrides: SectionOverride[],
 ): Omit<Section, "article" | "url">[] {
-  const sections = raw.map((section) => ({ ...section, aliases: [] as string[] }));
+  const sections = raw.map((section) => ({
+    ...section,
+    role: (section.level ? "level" : "topic") as SectionRole,
+    aliases: [] as string[],
+  }));
   const used = new Set<number>();
   for (const override of overrides) {
     const key = normalized(override.section);
@@ -208,17 +226,25 @@ function applyOverrides(
       throw new ContentError(file, `front matter names section "${section.id}" twice`);
     }
     used.add(index);
+    const level =
+      override.level === undefined
+        ? section.level
+        : override.level === null
+          ? null
+          : (override.level as Section["level"]);
+    if (level && override.role !== undefined) {
+      throw new ContentError(
+        file,
+        `section "${section.id}" has a level, so it cannot also have role "${override.role}"`,
+      );
+    }
     sections[index] = {
       ...section,
       id: override.id?.trim() ?? section.id,
       heading: override.title?.trim() ?? section.heading,
       summary: override.summary?.trim() ?? section.summary,
-      level:
-        override.level === undefined
-          ? section.level
-          : override.level === null
-            ? null
-            : (override.level as Section["level"]),
+      level,
+      role: level ? "level" : ((override.role as SectionRole | undefined) ?? "topic"),
       aliases: (override.aliases ?? []).map((alias) => alias.trim()),
     };
   }

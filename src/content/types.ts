@@ -8,6 +8,9 @@ export function isFocusLevel(value: unknown): value is FocusLevel {
   return typeof value === "string" && (FOCUS_LEVELS as readonly string[]).includes(value);
 }
 
+export const SECTION_ROLES = ["overview", "level", "topic"] as const;
+export type SectionRole = (typeof SECTION_ROLES)[number];
+
 /** One piece of guidance that can be given as an answer on its own. */
 export interface Section {
   /** Slug, unique within its article; also the anchor of its deep link. */
@@ -23,6 +26,11 @@ export interface Section {
   /** The same text without Markdown: what matching reads. */
   readonly plain: string;
   readonly level: FocusLevel | null;
+  /**
+   * `level`: one focus level (has a `level`); `overview`: the gist of an article or of all levels,
+   * the answer only when someone asks for the overview; `topic`: any other point.
+   */
+  readonly role: SectionRole;
   /** Author-curated phrasings people use for this section (front matter). */
   readonly aliases: readonly string[];
   /** Deep link to the section, or null when the article has no known home. */

@@ -77,7 +77,10 @@ export function answerWithSection(
     section,
     alternatives: alternatives.map((match) => match.section),
     matchedWords: [...new Set(own?.words ?? [])],
-    answer: { ...body(own ?? { section, score: 0, words: [] }), alternatives: alternatives.map(body) },
+    answer: {
+      ...body(own ?? { section, score: 0, share: 0, words: [] }),
+      alternatives: alternatives.map(body),
+    },
   };
 }
 

@@ -41,7 +41,7 @@ export interface Prediction {
 /** The raw ranking of one question, kept so thresholds can be swept without matching again. */
 export interface Ranked {
   question: LabelledQuestion;
-  ranking: { section: string; score: number; words: readonly string[] }[];
+  ranking: { section: string; score: number; share: number; words: readonly string[] }[];
 }
 
 export interface Score {
@@ -149,6 +149,7 @@ function rankAll(matcher: Matcher, questions: readonly LabelledQuestion[]): Rank
     ranking: matcher.rank(question.question, 3).map((match: Match) => ({
       section: id(sectionKey(match.section)),
       score: match.score,
+      share: match.share,
       words: match.words,
     })),
   }));
@@ -183,7 +184,7 @@ export function crossValidatedRankings(
 }
 
 /** Grid the decision thresholds are chosen from. */
-export const CONFIDENCE_GRID = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+export const CONFIDENCE_GRID = [0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 export const ALTERNATIVE_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
 /**
@@ -229,7 +230,11 @@ export function crossValidate(
   tune: readonly LabelledQuestion[],
   options: MatcherOptions = {},
   k = 5,
-): { evaluation: Evaluation; chosen: { minConfidence: number; alternativeShare: number }[] } {
+): {
+  evaluation: Evaluation;
+  chosen: { minConfidence: number; alternativeShare: number }[];
+  ranked: Ranked[];
+} {
   const { ranked, folds } = crossValidatedRankings(library, tune, options, k);
   const predictions: { question: LabelledQuestion; prediction: Prediction }[] = [];
   const chosen: { minConfidence: number; alternativeShare: number }[] = [];
@@ -244,7 +249,7 @@ export function crossValidate(
       });
     });
   }
-  return { evaluation: evaluate(predictions), chosen };
+  return { evaluation: evaluate(predictions), chosen, ranked };
 }
 
 /** The shipped matcher (all content and examples) on the given questions. */

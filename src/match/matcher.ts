@@ -22,9 +22,9 @@ import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
  * questions (`npm run eval -- --tune`); the held-out questions were never used to choose them.
  */
 export interface MatcherOptions {
-  /** Least confidence (0-1) the best section needs to be the answer; below it, no guidance. */
+  /** Least confidence (0-1, against no guidance) the best section needs to answer; below it, no guidance. */
   minConfidence?: number;
-  /** A runner-up is an alternative when its confidence is at least this share of the best's. */
+  /** A runner-up is an alternative when its share of the evidence is at least this part of the best's. */
   alternativeShare?: number;
   /** Weight of the search (BM25) evidence against the classifier's. */
   searchWeight?: number;
@@ -38,23 +38,28 @@ export interface MatcherOptions {
   textWeight?: number;
   /** Edit distance allowed for typos, as a fraction of the word's length (words of 5+ letters). */
   fuzzy?: number;
+  /** Factor on an overview section's evidence when the question names exactly one focus level. */
+  overviewWhenOneLevel?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.45,
+  minConfidence: 0.85,
   alternativeShare: 0.3,
   searchWeight: 0.25,
   l2: 3e-4,
-  epochs: 50,
+  epochs: 30,
   learningRate: 2,
   textWeight: 0.5,
   fuzzy: 0.2,
+  overviewWhenOneLevel: 0.2,
 };
 
 export interface Match {
   readonly section: Section;
-  /** Confidence, 0-1, that this section is the answer. */
+  /** Confidence, 0-1, that this section answers the question rather than no guidance at all. */
   readonly score: number;
+  /** This section's share, 0-1, of the evidence for all sections: how it compares with the others. */
+  readonly share: number;
   /** The question's own words that led to this section, as the person typed them. */
   readonly words: readonly string[];
 }
@@ -224,34 +229,44 @@ export class Matcher {
     if (!this.classifier) return this.rankBySearch(search, limit);
     const { values, words } = questionFeatures(terms, this.context);
     const probabilities = this.classifier.probabilities(values);
-    // Product of experts: the classifier's probability times a power of the search evidence,
-    // renormalised with "no guidance" (the last class), which search has no say on.
-    const { searchWeight } = this.options;
-    let total = probabilities[this.sections.length] as number;
+    // Product of experts: the classifier's probability times a power of the search evidence.
+    // Confidence weighs each section against "no guidance" (the last class), which search has no
+    // say on; the share weighs it against the other sections, which is what makes an alternative.
+    const { searchWeight, overviewWhenOneLevel } = this.options;
+    const noGuidance = probabilities[this.sections.length] as number;
+    // A question that names one level is about that level: an overview answers it only when
+    // nothing else comes close.
+    const namesOneLevel = [...words.keys()].some((f) => f.startsWith("level:") && f !== "level:several");
+    let total = 0;
     const scored = this.sections.map((section, index) => {
-      const score = (probabilities[index] as number) * (1 + (search.get(index)?.score ?? 0)) ** searchWeight;
-      total += score;
-      return { index, section, score };
+      let weight = (probabilities[index] as number) * (1 + (search.get(index)?.score ?? 0)) ** searchWeight;
+      if (namesOneLevel && section.role === "overview") weight *= overviewWhenOneLevel;
+      total += weight;
+      return { index, section, weight };
     });
     const classifier = this.classifier;
     return scored
-      .sort((a, b) => b.score - a.score)
+      .sort((a, b) => b.weight - a.weight)
       .slice(0, limit)
-      .map(({ index, section, score }) => ({
+      .map(({ index, section, weight }) => ({
         section,
-        score: score / total,
+        score: weight / (weight + noGuidance),
+        share: weight / total,
         words: explain(words, (feature) => classifier.pull(feature, index)),
       }));
   }
 
   /** Large collections: the search score alone, read as a confidence. */
   private rankBySearch(search: Map<number, SearchHit>, limit: number): Match[] {
+    let total = 0;
+    for (const hit of search.values()) total += hit.score;
     return [...search]
       .sort((a, b) => b[1].score - a[1].score)
       .slice(0, limit)
       .map(([index, { score, words }]) => ({
         section: this.sections[index] as Section,
         score: score / (score + HALF_CONFIDENCE_SCORE),
+        share: score / total,
         words,
       }));
   }
@@ -302,19 +317,19 @@ export class Matcher {
 /**
  * The decision rule, shared with the evaluation so both always agree: the best-ranked section
  * answers if its confidence reaches `minConfidence` and at least one of the question's words
- * supports it (an answer must be able to say why); runners-up within `alternativeShare` of it, and
- * supported by words too, are its alternatives.
+ * supports it (an answer must be able to say why); runners-up with at least `alternativeShare` of
+ * its share, that would pass on their own and are supported by words too, are its alternatives.
  */
-export function choose<T extends { score: number; words: readonly string[] }>(
+export function choose<T extends { score: number; share: number; words: readonly string[] }>(
   ranking: readonly T[],
   options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare">,
 ): { best: T; alternatives: T[] } | null {
   const [best, ...rest] = ranking;
   if (!best || best.score < options.minConfidence || best.words.length === 0) return null;
-  const floor = best.score * options.alternativeShare;
+  const floor = best.share * options.alternativeShare;
   const alternatives = rest
     .slice(0, MAX_ALTERNATIVES)
-    .filter((match) => match.score >= floor && match.words.length > 0);
+    .filter((match) => match.share >= floor && match.words.length > 0);
   return { best, alternatives };
 }
 

@@ -335,6 +335,7 @@ export function validateBlocks(blocks: unknown, maxBlocks: number): string[] {
   if (blocks.length > maxBlocks) {
     problems.push(`no more than ${maxBlocks} items allowed [json-pointer:/blocks]`);
   }
+  const blockIds = new Set<unknown>();
   blocks.forEach((block: unknown, index) => {
     const at = `/blocks/${index}`;
     if (!isRecord(block) || typeof block.type !== "string") {
@@ -342,6 +343,19 @@ export function validateBlocks(blocks: unknown, maxBlocks: number): string[] {
       return;
     }
     checkLength(block.block_id, 255, `${at}/block_id`, problems);
+    // Slack refuses a message whose blocks share a block_id, or a block whose elements share an action_id.
+    if (block.block_id !== undefined) {
+      if (blockIds.has(block.block_id)) problems.push(`duplicate block_id [json-pointer:${at}/block_id]`);
+      blockIds.add(block.block_id);
+    }
+    if (Array.isArray(block.elements)) {
+      const actionIds = block.elements
+        .map((element: unknown) => (isRecord(element) ? element.action_id : undefined))
+        .filter((id: unknown) => id !== undefined);
+      if (new Set(actionIds).size !== actionIds.length) {
+        problems.push(`duplicate action_id [json-pointer:${at}/elements]`);
+      }
+    }
     if (block.type === "section") {
       if (block.text === undefined && block.fields === undefined) {
         problems.push(`must provide either text or fields [json-pointer:${at}]`);
