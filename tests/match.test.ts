@@ -93,7 +93,6 @@ describe("Matcher", () => {
     ["my reports need help growing", "narrow"],
     ["how long until I stop feeling like the new guy", "onboarding-takes-two-years"],
     ["How many years should I stay at a job before switching", "onboarding-takes-two-years"],
-    ["Will I ever be a CTO if I go back to IC", "giving-up-the-vp-path"],
     ["Do ex-managers make good engineers", "going-back-to-building"],
     ["is becoming a manager a step up", "engineering-management-is-not-a-promotion"],
     ["difference between narrow and wide", "focus-levels"],
@@ -156,12 +155,17 @@ describe("Matcher", () => {
     expect(new Matcher(library, { minConfidence: score + 0.001 }).best(question)).toBeNull();
   });
 
-  it("gives confidences that, with no guidance, add up to at most 1", () => {
+  it("gives each section a confidence against no guidance, and a share among sections that adds up to 1", () => {
     const ranked = matcher.rank("how do I grow the engineers on my team", 100);
     expect(ranked).toHaveLength(library.sections.length);
-    const total = ranked.reduce((sum, match) => sum + match.score, 0);
-    expect(total).toBeGreaterThan(0.5);
-    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+    for (const match of ranked) {
+      expect(match.score).toBeGreaterThanOrEqual(0);
+      expect(match.score).toBeLessThanOrEqual(1);
+    }
+    const total = ranked.reduce((sum, match) => sum + match.share, 0);
+    expect(total).toBeCloseTo(1, 9);
+    const shares = ranked.map((m) => m.share);
+    expect(shares).toEqual([...shares].sort((a, b) => b - a));
   });
 
   it("trains the same model from the same content", () => {
@@ -325,8 +329,8 @@ describe("accuracy on the labelled questions (regression guard)", () => {
     expect(decide(ranking, 0.5, 0.5)).toEqual({ section: "ic", alternatives: ["wide"] });
     expect(decide(ranking, 0.5, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
     expect(decide(ranking, 0.5, 0.9)).toEqual({ section: "ic", alternatives: [] });
-    // An alternative must be an answer on its own, too.
-    expect(decide(ranking, 0.7, 0.1)).toEqual({ section: "ic", alternatives: ["wide"] });
+    // An alternative is judged against the best, not against no guidance.
+    expect(decide(ranking, 0.7, 0.1)).toEqual({ section: "ic", alternatives: ["wide", "narrow"] });
     // An answer no word of the question supports is no answer; nor is such an alternative.
     const [first, second, third] = ranking as [(typeof ranking)[0], (typeof ranking)[0], (typeof ranking)[0]];
     expect(decide([{ ...first, words: [] }, second, third], 0.5, 0.1)).toEqual({
@@ -348,6 +352,138 @@ describe("accuracy on the labelled questions (regression guard)", () => {
     expect(() => parseLabelledQuestions('{"question":"q","section":null}\n')).toThrow(/line 1/);
   });
 });
+
+// The seven kinds of miss named in issue 8, each with questions written for this test (none of them
+// is in content/examples.jsonl or tests/fixtures/questions.jsonl).
+describe("kinds of miss that used to happen", () => {
+  const decide = (question: string) => {
+    const decision = matcher.decide(question);
+    return decision
+      ? { section: decision.best.section.id, alternatives: decision.alternatives.map((m) => m.section.id) }
+      : null;
+  };
+
+  it("keeps these questions out of the examples the matcher learns from", () => {
+    const known = new Set(
+      [
+        ...library.examples.map((e) => e.question),
+        ...parseLabelledQuestions(readFileSync(QUESTIONS, "utf8")).map((q) => q.question),
+      ].map((q) => q.toLowerCase()),
+    );
+    for (const question of KIND_QUESTIONS) expect(known.has(question.toLowerCase())).toBe(false);
+  });
+
+  it.each([
+    ["what does the wide level look like day to day", "wide"],
+    ["tell me about the narrow one", "narrow"],
+    ["whats the narrow focus level", "narrow"],
+    ["IC level?", "ic"],
+    ["what is wide focus", "wide"],
+    ["explain the narrow level", "narrow"],
+  ])("1. a question that names one level gets that level: %j → %s", (question, id) => {
+    expect(best(question)).toBe(id);
+  });
+
+  it.each([
+    ["what are the three levels", "focus-levels"],
+    ["narrow vs wide", "focus-levels"],
+    ["gist?", "levels-of-engineering-management-focus"],
+  ])("1. the overview and the intro answer questions about the whole: %j → %s", (question, id) => {
+    expect(best(question)).toBe(id);
+  });
+
+  it.each([
+    "I'm a director now, what should I pay attention to",
+    "senior EM with four teams under me",
+    "head of engineering priorities",
+    "how do I lead my managers",
+    "skip level meetings with my managers' reports",
+  ])("2. role and title words for leading several teams or managers lead to wide: %j", (question) => {
+    expect(best(question)).toBe("wide");
+  });
+
+  it.each([
+    "how do I mentor the engineers on my team",
+    "coaching my direct reports so they grow",
+    "helping a junior on my team get better",
+  ])("3. growing, mentoring, coaching one's own reports leads to narrow: %j", (question) => {
+    expect(best(question)).toBe("narrow");
+  });
+
+  it.each([
+    ["are ex-managers better engineers", "going-back-to-building"],
+    ["will my manager years make me a better developer", "going-back-to-building"],
+    ["I want to go back to coding because I miss it", "ic"],
+    ["will going back to IC cost me the VP job", "giving-up-the-vp-path"],
+  ])("4. former managers as engineers, going back by choice, and the VP path: %j → %s", (question, id) => {
+    expect(best(question)).toBe(id);
+  });
+
+  it.each([
+    ["onboarding", "onboarding-takes-two-years"],
+    ["director", "wide"],
+    ["comp", "engineering-management-is-not-a-promotion"],
+    ["narrow", "narrow"],
+    ["pendulum", "going-back-to-building"],
+    ["VP", "giving-up-the-vp-path"],
+    ["salary", "engineering-management-is-not-a-promotion"],
+  ])("5. a one-word question that names a key idea: %j → %s", (question, id) => {
+    expect(best(question)).toBe(id);
+  });
+
+  it.each([
+    "how do I switch my laptop back to the old keyboard layout",
+    "which level of the parking garage is reserved",
+    "is there a promo code for the conference",
+    "how do I narrow my search in confluence",
+    "set the log level to debug",
+    "which python package manager do you recommend",
+    "is the IC chip shortage over",
+    "how do I onboard a new customer to our API",
+    "what time does the VP's town hall start",
+    "focus mode on android",
+    "2 year warranty on the monitor",
+    "staff party dress code",
+    "how do I switch back to the previous git branch",
+    "wide screen or two monitors",
+  ])("6. a near-miss that uses the domain's words in another sense has no guidance: %j", (question) => {
+    expect(best(question)).toBeNull();
+  });
+
+  it.each([
+    ["Will I ever be a CTO if I go back to IC", "ic", "giving-up-the-vp-path"],
+    [
+      "ex-manager going back to IC: is it good for my VP chances",
+      "giving-up-the-vp-path",
+      "going-back-to-building",
+    ],
+    ["should I leave management to code, and does that end my shot at CTO", "ic", "giving-up-the-vp-path"],
+  ])("7. a question that fits two sections offers both: %j", (question, one, other) => {
+    const decision = decide(question);
+    expect(decision?.alternatives).toHaveLength(1);
+    expect([decision?.section, ...(decision?.alternatives ?? [])].sort()).toEqual([one, other].sort());
+  });
+
+  it("7. a clear question offers no alternatives", () => {
+    expect(decide("how do I run good 1:1s with my reports")).toEqual({ section: "narrow", alternatives: [] });
+  });
+});
+
+const KIND_QUESTIONS = [
+  "what does the wide level look like day to day",
+  "tell me about the narrow one",
+  "IC level?",
+  "explain the narrow level",
+  "I'm a director now, what should I pay attention to",
+  "senior EM with four teams under me",
+  "coaching my direct reports so they grow",
+  "are ex-managers better engineers",
+  "will going back to IC cost me the VP job",
+  "which level of the parking garage is reserved",
+  "how do I switch my laptop back to the old keyboard layout",
+  "Will I ever be a CTO if I go back to IC",
+  "should I leave management to code, and does that end my shot at CTO",
+];
 
 // Fixed bugs stay as plain tests. The `.fails` ones are known misses of the matcher, written as the
 // behaviour we want: they turn red the day the matcher gets them right, so the marker gets removed.
