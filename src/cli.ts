@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type Config, ConfigError, readConfig } from "./config.js";
 import { ContentError } from "./content/errors.js";
+import { EXAMPLES_FILE } from "./content/examples.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { plainText } from "./content/markdown.js";
 import { loadPrompts } from "./content/prompts.js";
@@ -141,7 +142,7 @@ function contentCheck(io: Io, config: Config): number {
     );
     for (const section of article.sections) {
       io.stdout.write(
-        `  #${section.id}  ${section.heading}${section.aliases.length ? ` [${section.aliases.length} aliases]` : ""}\n`,
+        `  #${section.id}  ${section.heading}${section.role === "overview" ? " (overview)" : ""}${section.aliases.length ? ` [${section.aliases.length} aliases]` : ""}\n`,
       );
     }
   }
@@ -155,6 +156,18 @@ function contentCheck(io: Io, config: Config): number {
     io.stdout.write(
       `${PROMPTS_FOLDER}/: ${prompts.length} reflection prompts (${Object.entries(byLevel)
         .map(([level, n]) => `${level} ${n}`)
+        .join(", ")})\n`,
+    );
+  }
+  if (library.examples.length > 0) {
+    const bySection = new Map<string, number>();
+    for (const { section } of library.examples) {
+      const key = section?.split("#")[1] ?? "no guidance";
+      bySection.set(key, (bySection.get(key) ?? 0) + 1);
+    }
+    io.stdout.write(
+      `${EXAMPLES_FILE}: ${library.examples.length} labelled questions (${[...bySection]
+        .map(([section, n]) => `${section} ${n}`)
         .join(", ")})\n`,
     );
   }

@@ -227,6 +227,8 @@ describe("content check", () => {
     for (const id of ["narrow", "wide", "ic", "giving-up-the-vp-path"])
       expect(out).toMatch(new RegExp(`^  #${id} `, "m"));
     expect(out).toMatch(/^prompts\/: 19 reflection prompts \(/m);
+    expect(out).toMatch(/^examples\.jsonl: \d+ labelled questions \(.*no guidance \d+/m);
+    expect(out).toMatch(/^ {2}#focus-levels {2}The levels of focus \(overview\) /m);
     expect(out.trimEnd().split("\n").at(-1)).toBe("ok: 1 article(s), 9 sections");
   });
 

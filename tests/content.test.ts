@@ -470,3 +470,100 @@ describe("breaks, images and comments", () => {
     expect(parsed.sections.map((s) => s.id)).toEqual(["first-paragraph", "second-paragraph"]);
   });
 });
+
+describe("labelled examples (examples.jsonl)", () => {
+  const ARTICLE = article(
+    "title: Levels\nsections:\n  - section: narrow\n    aliases: [my team]",
+    "- **Narrow**: grow your team.\n- **Wide**: many teams.\n\nOnboarding takes two years.\n",
+  );
+  const load = (examples: string, extra: Record<string, string> = {}) =>
+    loadLibrary(folder({ "levels.md": ARTICLE, "examples.jsonl": examples, ...extra }));
+  const broken = (examples: string, extra: Record<string, string> = {}) =>
+    contentError(() => load(examples, extra));
+
+  it("reads questions with their section, or null for no guidance, keyed by article", () => {
+    const library = load(
+      '{"question":" how do I grow my people ","section":"narrow"}\n\n{"question":"best pizza","section":null}\n',
+    );
+    expect(library.examples).toEqual([
+      { question: "how do I grow my people", section: "levels#narrow" },
+      { question: "best pizza", section: null },
+    ]);
+  });
+
+  it("is optional", () => {
+    expect(loadLibrary(folder({ "levels.md": ARTICLE })).examples).toEqual([]);
+  });
+
+  it.each([
+    ["not json", "examples.jsonl line 1", "not valid JSON"],
+    ['["a list"]', "examples.jsonl line 1", "must be an object"],
+    ['{"question":"q","section":"narrow","why":"x"}', "examples.jsonl line 1", "unknown key(s): why"],
+    [
+      '{"question":"   ","section":"narrow"}',
+      "examples.jsonl line 1",
+      '"question" must be a non-empty string',
+    ],
+    ['{"section":"narrow"}', "examples.jsonl line 1", '"question" must be a non-empty string'],
+    ['{"question":"q","section":3}', "examples.jsonl line 1", '"section" must be a section id'],
+    ['{"question":"q","section":"nope"}', "examples.jsonl line 1", 'no section has the id "nope"'],
+    [
+      '{"question":"q","section":"narrow"}\n{"question":"Q ","section":"wide"}',
+      "examples.jsonl line 2",
+      "the same question is already on line 1",
+    ],
+    [
+      `{"question":"${"x".repeat(2001)}","section":null}`,
+      "examples.jsonl line 1",
+      "longer than 2000 characters",
+    ],
+  ])("rejects %j", (source, file, reason) => {
+    const error = broken(source);
+    expect(error.file).toBe(file);
+    expect(error.reason).toContain(reason);
+  });
+
+  it("asks for <article>#<id> when two articles share a section id", () => {
+    const other = article("title: Other", "- **Narrow**: something else.\n");
+    const error = broken('{"question":"q","section":"narrow"}', { "other.md": other });
+    expect(error.reason).toContain(
+      '"narrow" is in several articles; write "levels#narrow" or "other#narrow"',
+    );
+    const library = load('{"question":"q","section":"other#narrow"}', { "other.md": other });
+    expect(library.examples).toEqual([{ question: "q", section: "other#narrow" }]);
+  });
+});
+
+describe("section roles", () => {
+  const load = (frontMatter: string) =>
+    loadLibrary(
+      folder({ "a.md": article(`title: A\n${frontMatter}`, "Intro words.\n\n- **Narrow**: one team.\n") }),
+    );
+
+  it("gives level sections the level role and others topic, unless front matter says overview", () => {
+    const plain = load("");
+    expect(plain.sections.map((s) => [s.id, s.role])).toEqual([
+      ["intro-words", "topic"],
+      ["narrow", "level"],
+    ]);
+    const marked = load("sections:\n  - section: intro-words\n    role: overview");
+    expect(marked.sections[0]?.role).toBe("overview");
+  });
+
+  it("rejects an unknown role, and a role on a level section", () => {
+    expect(contentError(() => load("sections:\n  - section: intro-words\n    role: boss")).reason).toContain(
+      'role must be "overview"',
+    );
+    expect(contentError(() => load("sections:\n  - section: narrow\n    role: overview")).reason).toContain(
+      'section "narrow" has a level, so it cannot also have role "overview"',
+    );
+  });
+
+  it("marks the seed article's intro and levels overview as overviews", () => {
+    const seed = loadLibrary(CONTENT);
+    expect(seed.sections.filter((s) => s.role === "overview").map((s) => s.id)).toEqual([
+      "levels-of-engineering-management-focus",
+      "focus-levels",
+    ]);
+  });
+});
