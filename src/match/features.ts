@@ -1,5 +1,3 @@
-import { wordKinds } from "./lexicon.js";
-
 /** One word of a question with the index term it stands for. */
 export interface Term {
   /** The word as typed. */
@@ -33,9 +31,8 @@ export function isShapeFeature(feature: string): boolean {
  * - `w:<term>` each meaningful word, stemmed ("managers" → `w:manag`);
  * - `r:<word>` the word as written, since stems blur what matters here ("team" vs "teams");
  * - `b:<term> <term>` each pair of neighbouring meaningful words ("go back", "#num team");
- * - `u:*` and `u:<kind>` for each word the in-scope content and examples do not know, with what kind
- *   of thing WordNet says it names (`u:noun.artifact` for "laptop", `u:noun.person` for "boss"), so
- *   a question full of unknown things reads as one the library has no guidance on;
+ * - `u:*`, the share of the question's words that no in-scope text uses: a question mostly about
+ *   unknown things ("laptop", "garage", "postgres") reads as one the library has no guidance on;
  * - `level:<level>` when the question names exactly one focus level, `level:several` for more.
  */
 export function questionFeatures(terms: readonly Term[], context: FeatureContext): QuestionFeatures {
@@ -54,10 +51,7 @@ export function questionFeatures(terms: readonly Term[], context: FeatureContext
       add(`b:${term} ${next.term}`, word);
       add(`b:${term} ${next.term}`, next.word);
     }
-    if (!context.known(term)) {
-      add("u:*", word);
-      for (const kind of wordKinds(word)) add(`u:${kind}`, word);
-    }
+    if (!context.known(term)) add("u:*", word);
     const level = context.levelOf(term);
     if (level !== undefined) levels.set(level, word);
   });

@@ -1,33 +1,35 @@
-import MiniSearch, { type SearchOptions } from "minisearch";
 import type { Example, Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
 import { Classifier, type Example as TrainingExample } from "./classifier.js";
 import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
 import { cleanQuestion } from "./question.js";
+import { type SearchHit, SectionSearch } from "./search.js";
+import { MIN_CORRECTED_LENGTH, Spelling } from "./spelling.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
 
 /**
- * How the matcher decides (see also `docs/matching.md`):
+ * How the matcher decides (the design note is docs/matching.md):
  *
  * 1. The question is cleaned of Slack markup and cut into terms: stemmed, synonyms mapped, typos
- *    corrected against the words the content and its examples use.
+ *    corrected towards the content's own words.
  * 2. A softmax classifier scores every section plus "no guidance". It learns, each time content
  *    loads, from the sections (heading, summary, aliases, sentences) and the labelled questions in
  *    `content/examples.jsonl`, over word, word-pair, level-name and unknown-word features.
- * 3. BM25 search over the sections (MiniSearch) adds evidence from the article's own words.
- * 4. The best section answers when its confidence reaches `minConfidence`; runners-up within
- *    `alternativeShare` of it are offered as alternatives.
+ * 3. The best section answers when its confidence against "no guidance" reaches `minConfidence`
+ *    and a word of the question supports it; runners-up with at least `alternativeShare` of its
+ *    share of the evidence are offered as alternatives.
+ *
+ * Libraries too large to train on at load (over MAX_CLASSIFIED_SECTIONS sections) are ranked by
+ * BM25 search alone (`SectionSearch`).
  *
  * Every number in `DEFAULT_MATCHER_OPTIONS` was chosen by 5-fold cross-validation on the tuning
  * questions (`npm run eval -- --tune`); the held-out questions were never used to choose them.
  */
 export interface MatcherOptions {
-  /** Least confidence (0-1, against no guidance) the best section needs to answer; below it, no guidance. */
+  /** Least confidence (0-1, against no guidance) the best section needs to answer. */
   minConfidence?: number;
   /** A runner-up is an alternative when its share of the evidence is at least this part of the best's. */
   alternativeShare?: number;
-  /** Weight of the search (BM25) evidence against the classifier's. */
-  searchWeight?: number;
   /** L2 penalty on the classifier's weights. */
   l2?: number;
   /** Training passes over the examples. */
@@ -43,12 +45,11 @@ export interface MatcherOptions {
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.85,
-  alternativeShare: 0.3,
-  searchWeight: 0.25,
+  minConfidence: 0.6,
+  alternativeShare: 0.2,
   l2: 3e-4,
-  epochs: 30,
-  learningRate: 2,
+  epochs: 10,
+  learningRate: 4,
   textWeight: 0.5,
   fuzzy: 0.2,
   overviewWhenOneLevel: 0.2,
@@ -70,101 +71,50 @@ export interface Decision {
   readonly alternatives: readonly Match[];
 }
 
-/** Shorter words are not corrected: too many real words are one letter apart. */
-const MIN_CORRECTED_LENGTH = 5;
-const ALIAS_BOOST = 2;
 const MAX_ALTERNATIVES = 2;
-/**
- * Above this many sections the classifier is not trained (its cost grows with sections squared) and
- * sections are ranked by search alone; a search score of HALF_CONFIDENCE_SCORE reads as 0.5.
- */
+/** Above this many sections the classifier is not trained: its cost grows with sections squared. */
 const MAX_CLASSIFIED_SECTIONS = 100;
+/** Search-only ranking: a search score of this much reads as a confidence of 0.5. */
 const HALF_CONFIDENCE_SCORE = 3.5;
-/** In large collections, terms found in more than this share of sections are left out of questions. */
-const COMMON_TERM_SHARE = 0.01;
-const FEWEST_TERMS_KEPT = 2;
 
-/** A section found by search: its score and the typed words it matched. */
-interface SearchHit {
-  score: number;
-  words: string[];
-}
-
-interface IndexedSection {
-  id: number;
-  heading: string;
-  text: string;
-  aliases: string;
+interface Model {
+  classifier: Classifier;
+  context: FeatureContext;
 }
 
 /** Ranks sections for free-text questions. Build once per content load; matching is synchronous. */
 export class Matcher {
   readonly options: Required<MatcherOptions>;
-  private readonly index: MiniSearch<IndexedSection>;
-  private readonly searchOptions: SearchOptions;
-  private readonly spelling: Map<string, MiniSearch<{ id: number; word: string }>>;
-  /** Sections each term appears in (content and examples alike). */
-  private readonly documentFrequency = new Map<string, number>();
-  /** Terms of the sections' own text, headings and aliases. */
-  private readonly contentWords: ReadonlySet<string>;
-  private readonly commonAbove: number;
-  private readonly classifier: Classifier | null;
-  private readonly context: FeatureContext;
   readonly sections: readonly Section[];
+  /** Terms of the sections' own text, headings and aliases: what typos are corrected towards. */
+  private readonly contentWords: ReadonlySet<string>;
+  private readonly spelling: Spelling;
+  private readonly model: Model | null = null;
+  private readonly searcher: SectionSearch | null = null;
 
   /** Learns from the library's sections and its labelled examples (`content/examples.jsonl`). */
   constructor(library: Pick<Library, "sections" | "examples">, options: MatcherOptions = {}) {
-    const { sections, examples } = library;
-    this.sections = sections;
+    this.sections = library.sections;
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
-    const spellings = new Set<string>(KNOWN_SPELLINGS);
-    let termsOfSection = new Set<string>();
-    const noteWord = (word: string): string | false => {
-      const term = termOf(word);
-      if (term === null) return false;
-      termsOfSection.add(term);
-      if (word.length >= MIN_CORRECTED_LENGTH) spellings.add(word.toLowerCase());
-      return term;
-    };
-    const countSection = () => {
-      for (const term of termsOfSection)
-        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-      termsOfSection = new Set();
-    };
-    this.index = new MiniSearch<IndexedSection>({
-      fields: ["heading", "text", "aliases"],
-      tokenize,
-      processTerm: noteWord,
-    });
-    sections.forEach((section, id) => {
-      this.index.add({
-        id,
-        heading: section.heading,
-        text: section.plain,
-        aliases: section.aliases.join(" \n "),
-      });
-      countSection();
-    });
     // Example questions are people's own words, typos included: they must not become words that
     // typos are corrected to, nor stop a typo from being corrected. Only the content's words do.
-    this.contentWords = new Set(this.documentFrequency.keys());
-    this.commonAbove =
-      sections.length > MAX_CLASSIFIED_SECTIONS
-        ? Math.max(1, sections.length * COMMON_TERM_SHARE)
-        : Number.POSITIVE_INFINITY;
-    this.searchOptions = { boost: { aliases: ALIAS_BOOST, heading: 1, text: 1 }, combineWith: "OR" };
-    this.spelling = spellingIndexes(spellings);
-
-    const trained = sections.length <= MAX_CLASSIFIED_SECTIONS ? this.train(examples) : null;
-    this.classifier = trained?.classifier ?? null;
-    this.context = trained?.context ?? {
-      known: (term) => this.contentWords.has(term),
-      levelOf: () => undefined,
-    };
+    let words: Set<string>;
+    if (this.sections.length > MAX_CLASSIFIED_SECTIONS) {
+      this.searcher = new SectionSearch(this.sections);
+      this.contentWords = new Set(this.searcher.documentFrequency.keys());
+      words = this.searcher.words;
+    } else {
+      words = new Set(
+        this.sections.flatMap((s) => tokenize(`${s.heading} ${s.summary} ${s.plain} ${s.aliases.join(" ")}`)),
+      );
+      this.contentWords = new Set([...words].map(termOf).filter((term): term is string => term !== null));
+    }
+    this.spelling = new Spelling([...KNOWN_SPELLINGS, ...words], this.options.fuzzy);
+    if (!this.searcher) this.model = this.train(library.examples);
   }
 
   /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
-  private train(examples: readonly Example[]): { classifier: Classifier; context: FeatureContext } {
+  private train(examples: readonly Example[]): Model {
     const offTopic = this.sections.length;
     const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
     const documents: { terms: Term[]; label: number; weight: number }[] = [];
@@ -200,21 +150,20 @@ export class Matcher {
         const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
         return { features: questionFeatures(terms, { known, levelOf }).values, label, weight };
       });
-    const context: FeatureContext = { known: (term) => inScope.has(term), levelOf };
     const { l2, epochs, learningRate } = this.options;
     return {
       classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }),
-      context,
+      context: { known: (term) => inScope.has(term), levelOf },
     };
   }
 
-  /** The question's meaningful words with their terms, typos corrected against the known words. */
+  /** The question's meaningful words with their terms, typos corrected towards the content's words. */
   private terms(text: string): Term[] {
     const terms: Term[] = [];
     for (const word of tokenize(cleanQuestion(text))) {
       let term = termOf(word);
       if (term !== null && !this.contentWords.has(term) && word.length >= MIN_CORRECTED_LENGTH) {
-        term = this.correct(word) ?? term;
+        term = this.spelling.correct(word) ?? term;
       }
       if (term !== null) terms.push({ word, term });
     }
@@ -225,26 +174,23 @@ export class Matcher {
   rank(question: string, limit = 3): Match[] {
     const terms = this.terms(question);
     if (terms.length === 0) return [];
-    const search = this.search(terms);
-    if (!this.classifier) return this.rankBySearch(search, limit);
-    const { values, words } = questionFeatures(terms, this.context);
-    const probabilities = this.classifier.probabilities(values);
-    // Product of experts: the classifier's probability times a power of the search evidence.
-    // Confidence weighs each section against "no guidance" (the last class), which search has no
-    // say on; the share weighs it against the other sections, which is what makes an alternative.
-    const { searchWeight, overviewWhenOneLevel } = this.options;
+    if (!this.model) return this.rankBySearch(terms, limit);
+    const { classifier, context } = this.model;
+    const { values, words } = questionFeatures(terms, context);
+    const probabilities = classifier.probabilities(values);
+    // Confidence weighs each section against "no guidance" (the last class); the share weighs it
+    // against the other sections, which is what makes an alternative.
     const noGuidance = probabilities[this.sections.length] as number;
     // A question that names one level is about that level: an overview answers it only when
     // nothing else comes close.
     const namesOneLevel = [...words.keys()].some((f) => f.startsWith("level:") && f !== "level:several");
     let total = 0;
     const scored = this.sections.map((section, index) => {
-      let weight = (probabilities[index] as number) * (1 + (search.get(index)?.score ?? 0)) ** searchWeight;
-      if (namesOneLevel && section.role === "overview") weight *= overviewWhenOneLevel;
+      let weight = probabilities[index] as number;
+      if (namesOneLevel && section.role === "overview") weight *= this.options.overviewWhenOneLevel;
       total += weight;
       return { index, section, weight };
     });
-    const classifier = this.classifier;
     return scored
       .sort((a, b) => b.weight - a.weight)
       .slice(0, limit)
@@ -256,11 +202,12 @@ export class Matcher {
       }));
   }
 
-  /** Large collections: the search score alone, read as a confidence. */
-  private rankBySearch(search: Map<number, SearchHit>, limit: number): Match[] {
+  /** Large libraries: the search score alone, read as a confidence. */
+  private rankBySearch(terms: readonly Term[], limit: number): Match[] {
+    const hits: Map<number, SearchHit> = this.searcher?.search(terms) ?? new Map();
     let total = 0;
-    for (const hit of search.values()) total += hit.score;
-    return [...search]
+    for (const hit of hits.values()) total += hit.score;
+    return [...hits]
       .sort((a, b) => b[1].score - a[1].score)
       .slice(0, limit)
       .map(([index, { score, words }]) => ({
@@ -269,38 +216,6 @@ export class Matcher {
         share: score / total,
         words,
       }));
-  }
-
-  /** BM25 relevance × the share of the question's terms each section matches, by section index. */
-  private search(terms: readonly Term[]): Map<number, SearchHit> {
-    const df = (term: string) => this.documentFrequency.get(term) ?? 0;
-    const all = [...new Set(terms.map((t) => t.term))];
-    // In a large collection a term found in many sections adds little to the ranking but makes
-    // every one of those sections a candidate to score; a question of only such terms keeps its rarest.
-    const rare = all.filter((term) => df(term) <= this.commonAbove);
-    const unique = rare.length > 0 ? rare : all.sort((a, b) => df(a) - df(b)).slice(0, FEWEST_TERMS_KEPT);
-    const results = this.index.search(unique.join(" "), {
-      ...this.searchOptions,
-      tokenize: (text) => text.split(" "),
-      processTerm: (term) => term,
-    });
-    const typed = new Map(terms.map(({ term, word }) => [term, word]));
-    return new Map(
-      results.map((result) => [
-        result.id as number,
-        {
-          score: (result.score * result.queryTerms.length) / unique.length,
-          words: result.queryTerms.map((term) => typed.get(term) ?? term),
-        },
-      ]),
-    );
-  }
-
-  /** The term of the known word closest to a misspelled one, if any is close enough. */
-  private correct(word: string): string | null {
-    const lower = word.toLowerCase();
-    const [closest] = this.spelling.get(lower.charAt(0))?.search(lower, { fuzzy: this.options.fuzzy }) ?? [];
-    return closest ? termOf(closest.word as string) : null;
   }
 
   /** The answer and its close runners-up, or null when no section fits well enough. */
@@ -318,7 +233,7 @@ export class Matcher {
  * The decision rule, shared with the evaluation so both always agree: the best-ranked section
  * answers if its confidence reaches `minConfidence` and at least one of the question's words
  * supports it (an answer must be able to say why); runners-up with at least `alternativeShare` of
- * its share, that would pass on their own and are supported by words too, are its alternatives.
+ * its share, and supported by words too, are its alternatives.
  */
 export function choose<T extends { score: number; share: number; words: readonly string[] }>(
   ranking: readonly T[],
@@ -347,28 +262,4 @@ function explain(words: ReadonlyMap<string, readonly string[]>, pull: (feature: 
 
 function sentences(text: string): string[] {
   return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim() !== "");
-}
-
-/**
- * Typos are corrected word by word against known words, before stemming: a typo usually stops the
- * stemmer ("promtion" stays "promtion" while "promotion" becomes "promot"). One small index per
- * first letter: people seldom mistype the first one, and it keeps correction cheap.
- */
-function spellingIndexes(words: Iterable<string>): Map<string, MiniSearch<{ id: number; word: string }>> {
-  const indexes = new Map<string, MiniSearch<{ id: number; word: string }>>();
-  for (const word of words) {
-    const first = word.charAt(0);
-    let index = indexes.get(first);
-    if (!index) {
-      index = new MiniSearch<{ id: number; word: string }>({
-        fields: ["word"],
-        storeFields: ["word"],
-        tokenize: (text) => [text],
-        processTerm: (text) => text,
-      });
-      indexes.set(first, index);
-    }
-    index.add({ id: index.documentCount, word });
-  }
-  return indexes;
 }
