@@ -24,14 +24,6 @@ export interface TrainingOptions {
   learningRate: number;
 }
 
-/** Examples with features as row numbers, for the training loop. */
-interface Row {
-  ids: Int32Array;
-  values: Float64Array;
-  label: number;
-  weight: number;
-}
-
 export class Classifier {
   private constructor(
     readonly classes: number,
@@ -43,44 +35,64 @@ export class Classifier {
 
   /** Trains with stochastic gradient descent in a fixed order, so the same data gives the same model. */
   static train(classes: number, examples: readonly Example[], options: TrainingOptions): Classifier {
+    // Flat arrays, so the loops below stay on numbers: feature ids and values of example i are at
+    // [starts[i], starts[i + 1]).
     const ids = new Map<string, number>();
-    const rows: Row[] = examples.map((example) => {
-      const featureIds = new Int32Array(example.features.size);
-      const values = new Float64Array(example.features.size);
-      let i = 0;
+    const starts = new Int32Array(examples.length + 1);
+    let size = 0;
+    for (const example of examples) size += example.features.size;
+    const featureIds = new Int32Array(size);
+    const values = new Float64Array(size);
+    const labels = new Int32Array(examples.length);
+    const weightOf = new Float64Array(examples.length);
+    let at = 0;
+    examples.forEach((example, i) => {
+      starts[i] = at;
+      labels[i] = example.label;
+      weightOf[i] = example.weight ?? 1;
       for (const [feature, value] of example.features) {
         let id = ids.get(feature);
         if (id === undefined) {
           id = ids.size;
           ids.set(feature, id);
         }
-        featureIds[i] = id;
-        values[i] = value;
-        i++;
+        featureIds[at] = id;
+        values[at] = value;
+        at++;
       }
-      return { ids: featureIds, values, label: example.label, weight: example.weight ?? 1 };
     });
+    starts[examples.length] = at;
+
     const weights = new Float64Array(ids.size * classes);
     const bias = new Float64Array(classes);
-    const order = rows.map((_, index) => index);
-    const random = seededRandom(rows.length);
+    const order = Array.from({ length: examples.length }, (_, index) => index);
+    const random = seededRandom(examples.length);
     const p = new Float64Array(classes);
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
       const rate = options.learningRate / Math.sqrt(epoch + 1);
       const decay = 1 - rate * options.l2;
-      for (const index of order) {
-        const row = rows[index] as Row;
-        scoreRow(weights, bias, classes, row.ids, row.values, p);
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k] as number;
+        const from = starts[i] as number;
+        const to = starts[i + 1] as number;
+        // Logits, then softmax, then the gradient of the loss by each logit, all in p.
+        p.set(bias);
+        for (let j = from; j < to; j++) {
+          const base = (featureIds[j] as number) * classes;
+          const value = values[j] as number;
+          for (let c = 0; c < classes; c++) p[c] = (p[c] as number) + (weights[base + c] as number) * value;
+        }
         softmaxInPlace(p);
-        p[row.label] = (p[row.label] as number) - 1; // now the gradient of the loss by each logit
-        const step = rate * row.weight;
+        const label = labels[i] as number;
+        p[label] = (p[label] as number) - 1;
+        const step = rate * (weightOf[i] as number);
         for (let c = 0; c < classes; c++) bias[c] = (bias[c] as number) - step * (p[c] as number);
-        for (let i = 0; i < row.ids.length; i++) {
-          const base = (row.ids[i] as number) * classes;
-          const value = row.values[i] as number;
+        for (let j = from; j < to; j++) {
+          const base = (featureIds[j] as number) * classes;
+          const scaled = step * (values[j] as number);
           for (let c = 0; c < classes; c++) {
-            weights[base + c] = (weights[base + c] as number) * decay - step * (p[c] as number) * value;
+            weights[base + c] = (weights[base + c] as number) * decay - scaled * (p[c] as number);
           }
         }
       }
@@ -110,22 +122,6 @@ export class Classifier {
     let sum = 0;
     for (let c = 0; c < this.classes; c++) sum += this.weights[base + c] as number;
     return (this.weights[base + target] as number) - sum / this.classes;
-  }
-}
-
-function scoreRow(
-  weights: Float64Array,
-  bias: Float64Array,
-  classes: number,
-  ids: Int32Array,
-  values: Float64Array,
-  out: Float64Array,
-): void {
-  out.set(bias);
-  for (let i = 0; i < ids.length; i++) {
-    const base = (ids[i] as number) * classes;
-    const value = values[i] as number;
-    for (let c = 0; c < classes; c++) out[c] = (out[c] as number) + (weights[base + c] as number) * value;
   }
 }
 
