@@ -89,8 +89,15 @@ export function registerActions(app: App, deps: BotDeps): void {
         return void (await respond({ response_type: "ephemeral", replace_original: false, text: GONE }));
       const answer = answerWithSection(deps.matcher, ref.question, section);
       // The slash command's private answer carries the Share and feedback buttons; keep them.
-      const buttons = body.container?.is_ephemeral === true;
-      await respond({ replace_original: true, ...answerView(answer, { buttons }) });
+      const ephemeral = body.container?.is_ephemeral === true;
+      // In place when the answer is the clicker's own (private, or in their DM with the bot); in a
+      // channel thread, to the clicker alone, so one person's click does not change everyone's answer.
+      const own = ephemeral || body.channel?.id?.startsWith("D") === true;
+      await respond(
+        own
+          ? { replace_original: true, ...answerView(answer, { buttons: ephemeral }) }
+          : { response_type: "ephemeral", replace_original: false, ...answerView(answer) },
+      );
     });
   }
 
