@@ -5,7 +5,7 @@ import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
 import { createLogger } from "./log.js";
-import { Matcher } from "./match/matcher.js";
+import { loadMatcher } from "./match/model-cache.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { createSlackApp } from "./slack/app.js";
 import { deferStore } from "./store/deferred.js";
@@ -25,7 +25,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const settings = requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
-  const matcher = new Matcher(library);
+  const matcher = loadMatcher(library);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.
