@@ -7,6 +7,7 @@ import type { Store } from "../store/types.js";
 import { articlePage } from "./article-page.js";
 import { RecentEvents } from "./dedupe.js";
 import { registerListeners } from "./listeners/index.js";
+import { GuardedHTTPReceiver } from "./receiver.js";
 
 /** Everything the listeners need, built once at start-up. */
 export interface BotDeps {
@@ -91,7 +92,16 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
           appToken: settings.appToken ?? "",
           installerOptions: { port: config.port },
         })
-      : new App({ ...common, signingSecret: settings.signingSecret ?? "", port: config.port });
+      : new App({
+          ...common,
+          receiver: new GuardedHTTPReceiver({
+            signingSecret: settings.signingSecret ?? "",
+            port: config.port,
+            customRoutes: common.customRoutes,
+            logger: deps.logger,
+            logLevel: common.logLevel,
+          }),
+        });
 
   const recent = new RecentEvents();
   // Slack resends an event it believes failed; the same event_id must never be answered twice.

@@ -6,7 +6,7 @@ import type { BotDeps } from "./app.js";
 import { HOME_ACTIONS, publishHome, SCHEDULE_MODAL, scheduleModal } from "./home.js";
 import { formatLocal, SUBSCRIPTION_ACTIONS, subscribe, timeZoneOf } from "./subscriptions.js";
 
-const NOTE_MODAL = "prompt_note";
+export const NOTE_MODAL = "prompt_note";
 export const PROMPT_NOTE_ACTION = "prompt_add_note";
 const ADD_NOTE = PROMPT_NOTE_ACTION;
 
