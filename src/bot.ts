@@ -40,7 +40,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     await slack.start();
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => {});
-    throw error;
+    throw unreachable(error, settings.apiUrl) ?? error;
   }
   try {
     await opening;
@@ -70,9 +70,41 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   };
 }
 
+/** Slack's API could not be reached at all (DNS, connection refused, proxy, TLS, timeout). */
+export class SlackUnreachableError extends Error {
+  constructor(
+    readonly apiUrl: string,
+    readonly detail: string,
+  ) {
+    super(
+      `em-focus cannot start: it could not reach Slack. It tried auth.test at ${apiUrl}auth.test and got: ${detail}.\n` +
+        `Check ${apiUrl === SLACK_DEFAULT_API_URL ? "that this machine can reach slack.com over HTTPS (network, firewall, HTTPS_PROXY)" : "SLACK_API_URL (is the proxy or Slack-compatible server there running?)"}, then start again.`,
+    );
+    this.name = "SlackUnreachableError";
+  }
+}
+
+const SLACK_DEFAULT_API_URL = "https://slack.com/api/";
+
+/** The error as a SlackUnreachableError when it is the Web API failing to connect, else undefined. */
+function unreachable(error: unknown, apiUrl: string | null): SlackUnreachableError | undefined {
+  const { code, original } = error as {
+    code?: unknown;
+    original?: { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  };
+  if (code !== "slack_webapi_request_error") return undefined;
+  const cause = original?.cause;
+  const detail = [original?.message, cause?.code ?? cause?.message]
+    .filter((part) => typeof part === "string" && part !== "")
+    .join(": ");
+  const base = apiUrl ? `${apiUrl.replace(/\/+$/, "")}/` : SLACK_DEFAULT_API_URL;
+  return new SlackUnreachableError(base, detail || "no answer");
+}
+
 /** Errors people can act on, said in plain words; anything else keeps its detail for a bug report. */
 export function explainStartupError(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
+  if (error instanceof SlackUnreachableError) return error.message;
   if (error instanceof ContentError)
     return `em-focus cannot start: a content file is broken.\n  ${error.message}\nRun "npx em-focus content check" after fixing it.`;
   const data = (error as { data?: { error?: string } }).data;
