@@ -4,9 +4,11 @@ import { ConfigError, readConfig, requireSlack } from "./config.js";
 import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
+import { Problems } from "./health.js";
 import { createLogger } from "./log.js";
 import { Matcher } from "./match/matcher.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
+import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
@@ -16,6 +18,8 @@ export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
   port: number | null;
   mode: "socket" | "http";
+  /** Runs one delivery pass now (as the minute timer does), unless one is running. */
+  deliverPrompts(now?: Date): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +38,8 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   );
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
-  const deps = { library, matcher, store, logger, now: () => new Date() };
+  const problems = new Problems();
+  const deps = { library, matcher, store, logger, now: () => new Date(), problems };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();
@@ -54,6 +59,10 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     prompts,
     logger,
     ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+    onReport: () => problems.clear("slack_token"),
+    onError: (error) => {
+      if (error instanceof SlackTokenError) problems.set("slack_token", error.message);
+    },
   });
   logger.info(
     `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}: ` +
@@ -62,6 +71,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   return {
     port: slack.port(),
     mode: settings.mode,
+    deliverPrompts: (now) => scheduler.runOnce(now),
     async stop() {
       await scheduler.stop();
       await slack.stop();

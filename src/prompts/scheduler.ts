@@ -11,6 +11,8 @@ export interface PromptDeliveryOptions extends Omit<DeliverOptions, "now"> {
   /** When passes run (default every minute, at second 0). */
   readonly pattern?: string;
   readonly onReport?: (report: DeliveryReport) => void;
+  /** A pass that failed as a whole (e.g. SlackTokenError), after it was logged. */
+  readonly onError?: (error: unknown) => void;
 }
 
 export interface PromptDelivery {
@@ -38,6 +40,7 @@ export function startPromptDelivery(options: PromptDeliveryOptions): PromptDeliv
       })
       .catch((error: unknown) => {
         logger?.error("Prompt delivery pass failed; the next pass tries again", error);
+        options.onError?.(error);
         return undefined;
       })
       .finally(() => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type CustomRoute, type Logger, type LogLevel } from "@slack/bolt";
 import type { Config, SlackSettings } from "../config.js";
 import type { Library } from "../content/types.js";
+import type { Problems } from "../health.js";
 import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
 import { articlePage } from "./article-page.js";
@@ -16,6 +17,8 @@ export interface BotDeps {
   store: Store;
   logger: Logger;
   now: () => Date;
+  /** Problems found outside requests (e.g. Slack refusing the token in a delivery pass), for /healthz. */
+  problems?: Problems;
 }
 
 export interface SlackApp {
@@ -39,10 +42,13 @@ function routes(deps: BotDeps): CustomRoute[] {
       method: ["GET"],
       handler: async (_req: IncomingMessage, res: ServerResponse) => {
         const store = await deps.store.health();
-        json(res, store.ok ? 200 : 503, {
-          ok: store.ok,
+        const problems = deps.problems?.list() ?? {};
+        const ok = store.ok && Object.keys(problems).length === 0;
+        json(res, ok ? 200 : 503, {
+          ok,
           content: { articles: deps.library.articles.length, sections: deps.library.sections.length },
           store,
+          ...(Object.keys(problems).length > 0 ? { problems } : {}),
         });
       },
     },
