@@ -7,6 +7,7 @@ import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
 import { articlePage } from "./article-page.js";
 import { RecentEvents } from "./dedupe.js";
+import { storeErrorIn, tellPersonItFailed } from "./failures.js";
 import { registerListeners } from "./listeners/index.js";
 import { GuardedHTTPReceiver } from "./receiver.js";
 
@@ -81,6 +82,8 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     logLevel: config.logLevel as LogLevel,
     customRoutes: routes(deps),
     deferInitialization: true,
+    // The error handler gets the request body, to tell the person whose request failed.
+    extendedErrorHandler: true,
     clientOptions: {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -120,9 +123,15 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     await next();
   });
   registerListeners(app, deps);
-  app.error(async (error) => {
-    deps.logger.error("Unhandled error in a listener", error);
-  });
+  // Bolt's index does not export ExtendedErrorHandlerArgs; this is its shape.
+  app.error((async ({ error, body }: { error: Error; body: unknown }) => {
+    const storeError = storeErrorIn(error);
+    deps.logger.error(
+      storeError ? "The store failed while handling a request" : "Unhandled error in a listener",
+      storeError ?? error,
+    );
+    await tellPersonItFailed(app.client, body, error, deps.logger);
+  }) as unknown as Parameters<App["error"]>[0]);
 
   let server: { address(): unknown } | null = null;
   return {

@@ -3,6 +3,7 @@ import { choiceFromAction, PROMPT_ANSWER_ACTIONS, PROMPT_ANSWER_LABELS } from ".
 import { formatSchedule } from "../prompts/schedule.js";
 import type { Delivery, PromptSchedule, SubscriptionTarget, Weekday } from "../store/types.js";
 import type { BotDeps } from "./app.js";
+import { NOTHING_SAVED } from "./failures.js";
 import { HOME_ACTIONS, publishHome, SCHEDULE_MODAL, scheduleModal } from "./home.js";
 import {
   formatLocal,
@@ -250,11 +251,14 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
     // Stored before the modal closes: if the write fails, the modal stays open with the note in it
     // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
     // a choice clicked meanwhile on the prompt is kept.
-    const saved = await deps.store.setAnswerNote(
-      view.private_metadata,
-      body.user.id,
-      note === "" ? null : note,
-    );
+    let saved: Awaited<ReturnType<typeof deps.store.setAnswerNote>>;
+    try {
+      saved = await deps.store.setAnswerNote(view.private_metadata, body.user.id, note === "" ? null : note);
+    } catch (error) {
+      deps.logger.error("The store failed while saving a note", error);
+      await ack({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      return;
+    }
     if (!saved) {
       await ack({
         response_action: "errors",
