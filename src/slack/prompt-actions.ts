@@ -12,6 +12,7 @@ import {
   subscribe,
   timeZoneOf,
 } from "./subscriptions.js";
+import { stripControl } from "./text.js";
 
 export const NOTE_MODAL = "prompt_note";
 export const PROMPT_NOTE_ACTION = "prompt_add_note";
@@ -237,7 +238,7 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
   });
 
   app.view(NOTE_MODAL, async ({ ack, view, body }) => {
-    const note = view.state.values.note?.note?.value?.trim() ?? "";
+    const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
     // private_metadata was checked when the modal opened; checked again, as the view can be stale.
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const delivery = await deps.store.getDelivery(view.private_metadata);

@@ -806,6 +806,15 @@ class FakeSlackServer implements FakeSlack {
         error: "invalid_payload",
       };
     }
+    // Slack refuses a response_url post whose blocks break Block Kit's limits.
+    if (body.blocks !== undefined && validateBlocks(body.blocks, 50).length > 0) {
+      return {
+        status: 400,
+        headers: { "content-type": "text/plain" },
+        body: "invalid_blocks",
+        error: "invalid_blocks",
+      };
+    }
     this.responseLog.push({ id, body, at: this.now() });
     return jsonReply(200, ok());
   }
