@@ -165,3 +165,66 @@ describe("the process-level safety net (item 5)", () => {
     expect(fakeProcess.listenerCount("uncaughtException")).toBe(0);
   });
 });
+
+describe("the real bot process survives malformed signed bodies (item 5)", () => {
+  it("keeps answering after payload=null, JSON null and a body Bolt cannot type", async () => {
+    const { spawn } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const { startFakeSlack } = await import("./helpers/fake-slack.js");
+    const { CONTENT_DIR, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } = await import("./helpers/bot.js");
+    const fake = await startFakeSlack();
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("../src/main.ts", import.meta.url))],
+      {
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        env: {
+          PATH: process.env.PATH ?? "",
+          SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          SLACK_API_URL: fake.apiUrl,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          CONTENT_DIR,
+          DATABASE_URL: ":memory:",
+          LOG_LEVEL: "info",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let exited = false;
+    child.on("exit", () => {
+      exited = true;
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        child.stdout?.on("data", (chunk) => {
+          out += String(chunk);
+          const match = /HTTP mode on port (\d+)/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        child.on("exit", (code) => reject(new Error(`the bot exited (${code}) before listening: ${out}`)));
+      });
+      const target = { url: `http://127.0.0.1:${port}`, signingSecret: TEST_SIGNING_SECRET };
+      for (const [body, contentType] of [
+        ["payload=null", "application/x-www-form-urlencoded"],
+        ["null", "application/json"],
+        ['{"type":"event_callback","event":null}', "application/json"],
+      ] as const) {
+        const response = await sendToApp(target.url, body, {
+          contentType,
+          signingSecret: target.signingSecret,
+        });
+        expect(response.status).toBe(400);
+        const answer = await sendCommand(target, { text: "I miss coding, should I go back?" });
+        expect(answer.status).toBe(200);
+        expect(exited).toBe(false);
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (exited ? resolve(undefined) : child.on("exit", resolve)));
+      await fake.close();
+    }
+  }, 30_000);
+});
