@@ -1,9 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
-import { asMessage, startTestBot, TEST_DATABASES, type TestBot, textFields } from "./helpers/bot.js";
+import {
+  asMessage,
+  buttonsOf,
+  startTestBot,
+  TEST_DATABASES,
+  type TestBot,
+  textFields,
+} from "./helpers/bot.js";
 import { validateBlocks } from "./helpers/fake-slack.js";
-import { sendCommand, sendViewSubmission, TEST_TEAM_ID } from "./helpers/slack-requests.js";
+import { sendAction, sendCommand, sendViewSubmission, TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what the test looks for
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -64,6 +71,23 @@ describe.each(TEST_DATABASES)("long and odd input ($name)", ({ postgresUrl }) =>
     const reply = asMessage((await schedule.response()).body);
     expectWithinLimits(reply);
     expect(String(reply.text)).toContain('"ab[31mcd"');
+  });
+
+  it("strips control characters from a button value before echoing it", async () => {
+    const asked = await command("I miss coding, should I go back?");
+    const share = buttonsOf(asked.ack).find((b) => b.action_id === "answer_share");
+    const ref = JSON.parse(share?.value ?? "{}") as { q?: string };
+    const forged = JSON.stringify({ ...ref, q: `I miss coding ${HOSTILE}` });
+    await sendAction(t.target, {
+      actions: [{ action_id: "answer_share", value: forged }],
+      user: { id: "U0LONG" },
+      response_url: t.fake.responseUrl("shared"),
+    });
+    const shared = await t.fake.waitForResponse(
+      (r) => r.id === "shared" && r.body.response_type === "in_channel",
+    );
+    expectWithinLimits(shared.body);
+    expect(JSON.stringify(shared.body)).toContain("ab[31mcd");
   });
 
   it("strips control characters before storing a note", async () => {

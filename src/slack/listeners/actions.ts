@@ -1,20 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { BotDeps } from "../app.js";
 import { registerPromptActions } from "../prompt-actions.js";
-import { stripControl } from "../text.js";
-import {
-  ACTIONS,
-  answerView,
-  decodeAnswerRef as decodeRef,
-  findSection,
-  otherLevelsView,
-} from "../views/answer.js";
-
-/** A button value is untrusted input: the question in it is echoed, so it is cleaned first. */
-function decodeAnswerRef(value: string | undefined): ReturnType<typeof decodeRef> {
-  const ref = decodeRef(value);
-  return ref && { ...ref, question: stripControl(ref.question) };
-}
+import { ACTIONS, answerView, decodeAnswerRef, findSection, otherLevelsView } from "../views/answer.js";
 
 const GONE =
   "That answer is no longer in the article (the content changed). Ask again with `/em-focus &lt;question&gt;`.";

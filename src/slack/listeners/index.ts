@@ -4,6 +4,7 @@ import type { BotDeps } from "../app.js";
 import { HOME_ACTIONS, SCHEDULE_MODAL } from "../home.js";
 import { NOTE_MODAL, PROMPT_NOTE_ACTION } from "../prompt-actions.js";
 import { SUBSCRIPTION_ACTIONS } from "../subscriptions.js";
+import { stripControl } from "../text.js";
 import { ACTIONS } from "../views/answer.js";
 import { registerActions } from "./actions.js";
 import { COMMAND, registerCommands } from "./commands.js";
@@ -53,12 +54,33 @@ export function isHandled(body: Record<string, unknown>): boolean {
   return false;
 }
 
+/** A button value without control characters, also inside the strings of a JSON value. */
+export function cleanValue(value: string): string {
+  const clean = stripControl(value);
+  if (!clean.startsWith("{") && !clean.startsWith("[")) return clean;
+  try {
+    return JSON.stringify(JSON.parse(clean), (_key, inner: unknown) =>
+      typeof inner === "string" ? stripControl(inner) : inner,
+    );
+  } catch {
+    return clean;
+  }
+}
+
 export function registerListeners(app: App, deps: BotDeps): void {
   app.use(async ({ body, ack, next }) => {
     if (!isHandled(body as unknown as Record<string, unknown>)) {
       deps.logger.debug("Acknowledging a request this version does not handle");
       await ack?.();
       return;
+    }
+    // A button value is untrusted input, and some are echoed (the question of an answer): no
+    // control character gets past this point, not even one escaped inside a JSON value.
+    const actions = (body as { actions?: unknown }).actions;
+    if (Array.isArray(actions)) {
+      for (const action of actions as Array<{ value?: unknown }>) {
+        if (typeof action.value === "string") action.value = cleanValue(action.value);
+      }
     }
     await next();
   });
