@@ -272,6 +272,11 @@ describe("the history check before re-sending an expired claim (item 8)", () => 
     expect(report).toMatchObject({ claimed: 1, sent: 1 });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(before);
     expect(await store.getDelivery(delivery.id)).toMatchObject({ status: "sent", channelId: "DU0FOUND" });
+    // Newest first, a bounded page, never filtered by our own clock.
+    const [lookup] = fake.callsTo("conversations.history");
+    expect(lookup?.args).toMatchObject({ channel: "DU0FOUND", include_all_metadata: "true", limit: "15" });
+    expect(lookup?.args.oldest).toBeUndefined();
+    expect(lookup?.args.latest).toBeUndefined();
   });
 
   it("sends a prompt that is not in the conversation, with the metadata naming it", async () => {

@@ -1110,16 +1110,19 @@ class FakeSlackServer implements FakeSlack {
           message !== undefined && (message.thread_ts === undefined || message.thread_ts === message.ts),
       )
       .sort((a, b) => String(b.ts).localeCompare(String(a.ts)));
-    const page = top.slice(0, Math.min(limit === 0 ? 100 : limit, 999)).map((message) => {
+    const offset = Number(str(args, "cursor") ?? 0) || 0;
+    const size = Math.min(limit === 0 ? 100 : limit, 999);
+    const page = top.slice(offset, offset + size).map((message) => {
       if (withMetadata) return message;
       const { metadata: _metadata, ...rest } = message;
       return rest;
     });
+    const hasMore = offset + size < top.length;
     return ok({
       messages: page,
-      has_more: top.length > page.length,
+      has_more: hasMore,
       pin_count: 0,
-      response_metadata: { next_cursor: "" },
+      response_metadata: { next_cursor: hasMore ? String(offset + size) : "" },
     });
   }
 
