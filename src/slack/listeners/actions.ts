@@ -10,6 +10,7 @@ import {
   findSection,
   otherLevelsView,
 } from "../views/answer.js";
+import { isPanelAnswer, panelAnswerView } from "../views/assistant.js";
 
 const GONE =
   "That answer is no longer in the article (the content changed). Ask again with `/em-focus &lt;question&gt;`.";
@@ -90,7 +91,11 @@ export function registerActions(app: App, deps: BotDeps): void {
       const answer = answerWithSection(deps.matcher, ref.question, section);
       // The slash command's private answer carries the Share and feedback buttons; keep them.
       const buttons = body.container?.is_ephemeral === true;
-      await respond({ replace_original: true, ...answerView(answer, { buttons }) });
+      // An answer in the assistant panel stays one (Other levels, native 👍/👎).
+      const view = isPanelAnswer(body.message)
+        ? panelAnswerView(deps.library, answer)
+        : answerView(answer, { buttons });
+      await respond({ replace_original: true, ...view });
     });
   }
 

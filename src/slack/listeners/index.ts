@@ -5,7 +5,9 @@ import { HOME_ACTIONS } from "../home.js";
 import { PROMPT_NOTE_ACTION } from "../prompt-actions.js";
 import { SUBSCRIPTION_ACTIONS } from "../subscriptions.js";
 import { ACTIONS } from "../views/answer.js";
+import { ASSISTANT_ACTIONS } from "../views/assistant.js";
 import { registerActions } from "./actions.js";
+import { registerAssistant } from "./assistant.js";
 import { registerCommands } from "./commands.js";
 import { registerEvents } from "./events.js";
 
@@ -16,6 +18,7 @@ export const KNOWN_ACTION_IDS: ReadonlySet<string> = new Set([
   ...Object.values(PROMPT_ANSWER_ACTIONS),
   ...Object.values(HOME_ACTIONS),
   PROMPT_NOTE_ACTION,
+  ...Object.values(ASSISTANT_ACTIONS),
 ]);
 
 export function registerListeners(app: App, deps: BotDeps): void {
@@ -32,6 +35,8 @@ export function registerListeners(app: App, deps: BotDeps): void {
     await next();
   });
   registerCommands(app, deps);
+  // Before the DM listener: the panel's Assistant takes DM thread messages so they are answered once.
+  registerAssistant(app, deps);
   registerEvents(app, deps);
   registerActions(app, deps);
 }
