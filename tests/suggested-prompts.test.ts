@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import matter from "gray-matter";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { loadLibrary } from "../src/content/load.js";
@@ -99,5 +100,31 @@ describe("suggested prompts in front matter", () => {
     expect(err).toContain("a.md: ");
     expect(err).toContain(reason);
     expect(err).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("manifest.yml and the assistant panel", () => {
+  // gray-matter is how the project reads YAML; the manifest is wrapped as front matter to use it.
+  const manifest = matter(
+    `---\n${readFileSync(fileURLToPath(new URL("../manifest.yml", import.meta.url)), "utf8")}\n---\n`,
+  ).data as {
+    features: { assistant_view?: { assistant_description?: string; suggested_prompts?: unknown } };
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { event_subscriptions: { bot_events: string[] } };
+  };
+
+  it("turns the panel on with a description and the content's suggested prompts", () => {
+    const view = manifest.features.assistant_view;
+    expect(view?.assistant_description).toMatch(/\w/);
+    const content = loadLibrary(CONTENT).articles.flatMap((a) => a.suggestedPrompts ?? []);
+    expect(view?.suggested_prompts).toEqual(content.map(({ title, message }) => ({ title, message })));
+  });
+
+  it("asks for the panel's scope and events", () => {
+    expect(manifest.oauth_config.scopes.bot).toContain("assistant:write");
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["chat:write", "im:history"]));
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(["assistant_thread_started", "assistant_thread_context_changed", "message.im"]),
+    );
   });
 });
