@@ -266,7 +266,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
 
     it("keeps a title short and free of markup", async () => {
       const thread = await openPanel();
-      const long = `<@U0OTHER> *${"I miss coding and wonder whether I should go back ".repeat(4)}*`;
+      const long = `<@U0OTHER> &lt;!channel&gt; *${"I miss coding and wonder whether I should go back ".repeat(4)}*`;
       await ask(thread, long);
       const [title] = t.fake.callsTo("assistant.threads.setTitle").map((c) => String(c.args.title));
       expect(title?.length).toBeLessThanOrEqual(60);
@@ -297,7 +297,37 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
     });
   });
 
+  it("answers a panel message once when Slack resends it", async () => {
+    const thread = await openPanel();
+    const event = imMessageEvent({
+      text: IC_QUESTION,
+      user: ASKER,
+      channel: thread.channel,
+      thread_ts: thread.threadTs,
+    });
+    const reply = nextPost(thread);
+    const first = await sendEvent(t.target, event, { eventId: "EvPANELRETRY1" });
+    await sendEvent(t.target, event, { eventId: first.eventId, retryNum: 1 });
+    await reply;
+    await settle();
+    expect(
+      t.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === thread.threadTs),
+    ).toHaveLength(2); // greeting + answer
+    expect(t.fake.callsTo("assistant.threads.setStatus")).toHaveLength(1);
+  });
+
   describe("Slack errors", () => {
+    it("still greets when Slack refuses the suggested prompts", async () => {
+      t.fake.failNext("assistant.threads.setSuggestedPrompts", { error: "invalid_arguments" });
+      const thread = await openPanel();
+      const greeting = await t.fake.waitForCall(
+        "chat.postMessage",
+        (c) => c.args.thread_ts === thread.threadTs,
+      );
+      expect(greeting.error).toBeUndefined();
+      expect(t.fake.callsTo("assistant.threads.setSuggestedPrompts")[0]?.error).toBe("invalid_arguments");
+    });
+
     it("still answers when setStatus and setTitle fail", async () => {
       const thread = await openPanel();
       t.fake.failNext("assistant.threads.setStatus", { error: "invalid_thread_ts" });

@@ -1,4 +1,7 @@
-import type { Logger } from "@slack/bolt";
+import type { Logger, webApi } from "@slack/bolt";
+
+type WebClient = webApi.WebClient;
+
 import { answerQuestion } from "../match/answer.js";
 import type { BotDeps } from "./app.js";
 import { RecentEvents } from "./dedupe.js";
@@ -132,6 +135,26 @@ export interface FeedbackClick {
 
 /** Reads a thread's messages (conversations.replies), or throws. */
 export type ReadThread = (channel: string, threadTs: string) => Promise<Array<Record<string, unknown>>>;
+
+/** Up to `pages` pages of 200 replies: a panel thread longer than that is not a conversation anyone rates. */
+export function threadReader(client: WebClient, pages = 5): ReadThread {
+  return async (channel, ts) => {
+    const messages: Array<Record<string, unknown>> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < pages; page += 1) {
+      const result = await client.conversations.replies({
+        channel,
+        ts,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      messages.push(...((result.messages ?? []) as Array<Record<string, unknown>>));
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return messages;
+  };
+}
 
 export type FeedbackOutcome =
   | { kind: "recorded"; text: string }

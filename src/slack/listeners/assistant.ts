@@ -4,9 +4,9 @@ import {
   answerInPanel,
   type FeedbackClick,
   parsePanelMessage,
-  type ReadThread,
   recordPanelFeedback,
   startPanelThread,
+  threadReader,
   titledThreads,
 } from "../assistant.js";
 import { ThreadContextStore } from "../assistant-context.js";
@@ -62,11 +62,7 @@ export function registerAssistant(app: App, deps: BotDeps): void {
           (context.botUserId !== undefined && message?.user === context.botUserId),
         value: action.value,
       };
-      const readThread: ReadThread = async (channel, ts) =>
-        ((await client.conversations.replies({ channel, ts, limit: 200 })).messages ?? []) as Array<
-          Record<string, unknown>
-        >;
-      const outcome = await recordPanelFeedback(deps, click, readThread);
+      const outcome = await recordPanelFeedback(deps, click, threadReader(client));
       // The thanks goes into the thread, seen only by the clicker; anything else through the click's
       // response_url, which only ever reaches the person who clicked.
       if (outcome.kind === "recorded" && click.channel && click.threadTs) {

@@ -33,7 +33,8 @@ export function panelPrompts(library: Library): SuggestedPrompt[] {
 
 /** The thread's title: the question as the person meant it, shortened; null when nothing is left. */
 export function threadTitle(question: string): string | null {
-  const words = cleanQuestion(question);
+  // Without markup, and without angle brackets a decoded "&lt;!channel&gt;" would bring back.
+  const words = cleanQuestion(question).replace(/[<>]/g, " ").replace(/\s+/g, " ").trim();
   return words === "" ? null : truncate(words, THREAD_TITLE_MAX);
 }
 
