@@ -120,6 +120,7 @@ async function main(): Promise<DeliveryChildResult> {
         postMessage: timedFn(slackTimings, "chat.postMessage", client.chat.postMessage.bind(client.chat)),
       },
       users: { info: timedFn(slackTimings, "users.info", client.users.info.bind(client.users)) },
+      conversations: client.conversations,
     };
     const logged = { warn: 0, error: 0, firstErrors: [] as string[] };
     const logger: DeliveryLogger = {

@@ -4,9 +4,11 @@ import { ConfigError, readConfig, requireSlack } from "./config.js";
 import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
+import { Problems } from "./health.js";
 import { createLogger } from "./log.js";
-import { Matcher } from "./match/matcher.js";
+import { loadMatcher } from "./match/model-cache.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
+import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
@@ -16,6 +18,8 @@ export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
   port: number | null;
   mode: "socket" | "http";
+  /** Runs one delivery pass now (as the minute timer does), unless one is running. */
+  deliverPrompts(now?: Date): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +29,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const settings = requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
-  const matcher = new Matcher(library);
+  const matcher = loadMatcher(library);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.
@@ -34,13 +38,14 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   );
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
-  const deps = { library, matcher, store, logger, now: () => new Date() };
+  const problems = new Problems();
+  const deps = { library, matcher, store, logger, now: () => new Date(), problems };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => {});
-    throw error;
+    throw unreachable(error, settings.apiUrl) ?? error;
   }
   try {
     await opening;
@@ -54,6 +59,10 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     prompts,
     logger,
     ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+    onReport: () => problems.clear("slack_token"),
+    onError: (error) => {
+      if (error instanceof SlackTokenError) problems.set("slack_token", error.message);
+    },
   });
   logger.info(
     `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}: ` +
@@ -62,6 +71,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   return {
     port: slack.port(),
     mode: settings.mode,
+    deliverPrompts: (now) => scheduler.runOnce(now),
     async stop() {
       await scheduler.stop();
       await slack.stop();
@@ -70,9 +80,41 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   };
 }
 
+/** Slack's API could not be reached at all (DNS, connection refused, proxy, TLS, timeout). */
+export class SlackUnreachableError extends Error {
+  constructor(
+    readonly apiUrl: string,
+    readonly detail: string,
+  ) {
+    super(
+      `em-focus cannot start: it could not reach Slack. It tried auth.test at ${apiUrl}auth.test and got: ${detail}.\n` +
+        `Check ${apiUrl === SLACK_DEFAULT_API_URL ? "that this machine can reach slack.com over HTTPS (network, firewall, HTTPS_PROXY)" : "SLACK_API_URL (is the proxy or Slack-compatible server there running?)"}, then start again.`,
+    );
+    this.name = "SlackUnreachableError";
+  }
+}
+
+const SLACK_DEFAULT_API_URL = "https://slack.com/api/";
+
+/** The error as a SlackUnreachableError when it is the Web API failing to connect, else undefined. */
+function unreachable(error: unknown, apiUrl: string | null): SlackUnreachableError | undefined {
+  const { code, original } = error as {
+    code?: unknown;
+    original?: { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  };
+  if (code !== "slack_webapi_request_error") return undefined;
+  const cause = original?.cause;
+  const detail = [original?.message, cause?.code ?? cause?.message]
+    .filter((part) => typeof part === "string" && part !== "")
+    .join(": ");
+  const base = apiUrl ? `${apiUrl.replace(/\/+$/, "")}/` : SLACK_DEFAULT_API_URL;
+  return new SlackUnreachableError(base, detail || "no answer");
+}
+
 /** Errors people can act on, said in plain words; anything else keeps its detail for a bug report. */
 export function explainStartupError(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
+  if (error instanceof SlackUnreachableError) return error.message;
   if (error instanceof ContentError)
     return `em-focus cannot start: a content file is broken.\n  ${error.message}\nRun "npx em-focus content check" after fixing it.`;
   const data = (error as { data?: { error?: string } }).data;

@@ -13,7 +13,7 @@ import { plainText } from "./content/markdown.js";
 import { loadPrompts } from "./content/prompts.js";
 import { LEVEL_NAMES, type Library } from "./content/types.js";
 import { type Answer, answerQuestion } from "./match/answer.js";
-import { Matcher } from "./match/matcher.js";
+import { loadMatcher } from "./match/model-cache.js";
 
 const USAGE = `Usage:
   em-focus ask "question"           the article section that fits, as text
@@ -81,7 +81,7 @@ async function ask(args: string[], io: Io, config: Config): Promise<number> {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const matcher = new Matcher(openLibrary(config));
+  const matcher = loadMatcher(openLibrary(config));
   const question = positionals.join(" ");
   if (positionals.length > 0) {
     const answer = answerQuestion(matcher, question);

@@ -1,5 +1,10 @@
 import "dotenv/config";
 import { explainStartupError, startBot } from "./bot.js";
+import { createLogger } from "./log.js";
+import { installSafetyNet } from "./safety.js";
+
+// Nothing a request can do may end the process; see src/safety.ts.
+installSafetyNet(process, createLogger("error"));
 
 startBot().then(
   (bot) => {

@@ -136,6 +136,27 @@ describe("ask --json", () => {
     );
   });
 
+  it("lists a close second section under alternatives, and none when the answer is clear", async () => {
+    const two = parseLine(
+      (await run(["ask", "--json", "Will I ever be a CTO if I go back to IC"])).out.trim(),
+    );
+    const alternatives = two.answer?.alternatives as Record<string, unknown>[];
+    expect(two.answer?.section).toBe("ic");
+    expect(alternatives.map((a) => a.section)).toEqual(["giving-up-the-vp-path"]);
+    expect(alternatives[0]).toMatchObject({
+      article: "levels-of-engineering-management-focus",
+      level: null,
+      heading: "Going back to IC means giving up the VP path",
+    });
+    expect(String(alternatives[0]?.text)).toContain("giving away becoming a VP");
+    const clear = parseLine(
+      (await run(["ask", "--json", "how do I run good 1:1s with my reports"])).out.trim(),
+    );
+    expect(clear.answer?.alternatives).toEqual([]);
+    const text = await run(["ask", "Will I ever be a CTO if I go back to IC"]);
+    expect(text.out).toMatch(/^Also relevant: Going back to IC means giving up the VP path/m);
+  });
+
   it("gives answer null for an off-topic question", async () => {
     const { code, out } = await run(["ask", "--json", "how do I set up kubernetes ingress"]);
     expect(code).toBe(0);

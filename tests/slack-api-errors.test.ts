@@ -171,8 +171,12 @@ describe("Slack API failures, with debug logging captured", () => {
     expect(response.status).toBe(200);
     await vi.waitFor(() => expect(lines.slice(before).some((line) => line.startsWith("error:"))).toBe(true));
     await settle(100);
-    // The share failed, so the answer must not be deleted either.
-    expect(t.fake.responses.filter((r) => r.id === "expired")).toEqual([]);
+    // The share failed, so the answer must not be deleted either; the person is told it failed.
+    const expired = t.fake.responses.filter((r) => r.id === "expired");
+    expect(expired.filter((r) => r.body.delete_original === true)).toEqual([]);
+    expect(expired.map((r) => r.body.text)).toEqual([
+      "Something went wrong on my side, so that didn't work — try again.",
+    ]);
 
     const retry = await sendAction(t.target, {
       actions: [{ action_id: ACTIONS.share, value: share?.value ?? "" }],

@@ -27,7 +27,15 @@ import {
   visibleText,
 } from "./helpers/bot.js";
 import type { RecordedCall, SlackMessage } from "./helpers/fake-slack.js";
-import { imMessageEvent, nextTs, sendAction, sendEvent, TEST_TEAM_ID } from "./helpers/slack-requests.js";
+import {
+  BOT_ID,
+  BOT_USER_ID,
+  imMessageEvent,
+  nextTs,
+  sendAction,
+  sendEvent,
+  TEST_TEAM_ID,
+} from "./helpers/slack-requests.js";
 
 const ASKER = "U0ASKER";
 const IC_QUESTION = "I miss coding, should I go back?";
@@ -295,6 +303,37 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
         t.fake.calls.filter((c) => c.method.startsWith("assistant.") && c.args.channel_id === "DU0PLAIN"),
       ).toEqual([]);
     });
+  });
+
+  it("does not answer its own replies or another bot's messages in a panel thread", async () => {
+    const thread = await openPanel();
+    const own = {
+      ...imMessageEvent({
+        text: IC_QUESTION,
+        user: BOT_USER_ID,
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+      }),
+      bot_id: BOT_ID,
+    };
+    const otherBot = {
+      ...imMessageEvent({
+        text: IC_QUESTION,
+        user: "U0OTHERBOT",
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+      }),
+      bot_id: "B0OTHER",
+    };
+    await sendEvent(t.target, own);
+    await sendEvent(t.target, otherBot);
+    // Positive control: a person's message after them is answered.
+    await ask(thread, WIDE_QUESTION);
+    await settle();
+    const answers = t.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === thread.threadTs);
+    expect(answers.map(firstLine).filter((line) => line.includes("focus*"))).toEqual([
+      expect.stringMatching(/^\*Wide focus\* · /),
+    ]);
   });
 
   it("answers a panel message once when Slack resends it", async () => {

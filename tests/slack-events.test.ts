@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ACTIONS } from "../src/slack/views/answer.js";
 import {
   ARTICLE_URL,
   blocksOf,
@@ -9,7 +10,7 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import type { RecordedCall } from "./helpers/fake-slack.js";
+import { type RecordedCall, validateBlocks } from "./helpers/fake-slack.js";
 import {
   appHomeOpenedEvent,
   appMentionEvent,
@@ -18,6 +19,7 @@ import {
   imMessageEvent,
   nextTs,
   type SlackEvent,
+  sendAction,
   sendEvent,
 } from "./helpers/slack-requests.js";
 
@@ -58,7 +60,8 @@ describe("events over the real HTTP receiver", () => {
       expect(visibleText(call.args)).not.toContain(BOT_USER_ID);
       // Links to the article would otherwise unfurl into a large preview in the channel.
       expect(String(call.args.unfurl_links)).toBe("false");
-      // Buttons are for the asker's eyes (ephemeral answers); a thread reply has none.
+      // Share and feedback buttons are for the asker's eyes (ephemeral answers); a clear answer in a
+      // thread has no buttons at all.
       expect(buttonsOf(call.args)).toEqual([]);
       expect(typeof call.args.text).toBe("string");
       expect(posts()).toHaveLength(1);
@@ -259,6 +262,49 @@ describe("events over the real HTTP receiver", () => {
       await t.fake.waitForCall("views.publish");
       await settle(100);
       expect(t.fake.callsTo("views.publish").map((call) => call.args.user_id)).toEqual(["U0HOMECONTROL"]);
+    });
+  });
+  describe("Also relevant in threads and DMs", () => {
+    const TWO_SECTIONS = "Will I ever be a CTO if I go back to IC";
+
+    async function clickAlso(message: unknown, channel: string, id: string) {
+      const button = buttonsOf(message).find((b) => b.action_id === ACTIONS.alsoRelevant);
+      expect(button).toBeDefined();
+      const response = await sendAction(t.target, {
+        actions: [
+          { action_id: ACTIONS.alsoRelevant, block_id: button?.block_id ?? "", value: button?.value ?? "" },
+        ],
+        channel: { id: channel, name: channel.startsWith("D") ? "directmessage" : "general" },
+        container: { type: "message", message_ts: nextTs(), channel_id: channel, is_ephemeral: false },
+        response_url: t.fake.responseUrl(id),
+      });
+      expect(response.status).toBe(200);
+      return (await t.fake.waitForResponse((r) => r.id === id)).body;
+    }
+
+    it("a channel thread gets the button alone, and a click shows the section to the clicker only", async () => {
+      await sendEvent(
+        t.target,
+        appMentionEvent({ text: `<@${BOT_USER_ID}> ${TWO_SECTIONS}`, channel: "CALSO1" }),
+      );
+      const call = await postTo("CALSO1");
+      expect(validateBlocks(call.args.blocks, 50)).toEqual([]);
+      expect(buttonsOf(call.args).map((b) => b.action_id)).toEqual([ACTIONS.alsoRelevant]);
+      const shown = await clickAlso(call.args, "CALSO1", "also-thread");
+      expect(shown.response_type).toBe("ephemeral");
+      expect(shown.replace_original).toBe(false);
+      expect(blocksOf(shown)[0]?.text?.text).toMatch(/^\*Going back to IC means giving up the VP path\* · /);
+      expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([ACTIONS.alsoRelevant]);
+    });
+
+    it("a DM answer is changed in place", async () => {
+      await sendEvent(t.target, imMessageEvent({ text: TWO_SECTIONS, channel: "DALSO1" }));
+      const call = await postTo("DALSO1");
+      const shown = await clickAlso(call.args, "DALSO1", "also-dm");
+      expect(shown.replace_original).toBe(true);
+      expect(blocksOf(shown)[0]?.text?.text).toMatch(/^\*Going back to IC means giving up the VP path\* · /);
+      expect(visibleText(shown)).toContain("Also relevant: IC focus");
+      expect(unsafeMarkup(shown)).toEqual([]);
     });
   });
 });

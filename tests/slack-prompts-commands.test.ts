@@ -272,7 +272,7 @@ describe.each(TEST_DATABASES)(
           "subscription_cancel",
         ]);
         const [me, channel] = buttonsOf(reply);
-        expect(JSON.parse(me?.value ?? "")).toEqual({ w: 2, t: "10:30", c: CHANNEL });
+        expect(JSON.parse(me?.value ?? "")).toEqual({ w: 2, t: "10:30" });
         expect(channel?.value).toBe(me?.value);
         // Asking is not subscribing.
         expect(await store.listSubscriptionsForUser(TEAM, LEAD)).toEqual([]);

@@ -24,6 +24,16 @@ export interface TrainingOptions {
   learningRate: number;
 }
 
+/** A trained classifier as plain JSON. */
+export interface SavedClassifier {
+  classes: number;
+  /** Feature names, in the order of their rows of weights. */
+  features: string[];
+  /** Row-major weights (feature × class), as base64 of little-endian float64 bytes. */
+  weights: string;
+  bias: number[];
+}
+
 export class Classifier {
   private constructor(
     readonly classes: number,
@@ -98,6 +108,42 @@ export class Classifier {
       }
     }
     return new Classifier(classes, ids, weights, bias);
+  }
+
+  /** The model as plain data, for `Classifier.fromJSON`. Weights travel as base64 of their bytes. */
+  toJSON(): SavedClassifier {
+    return {
+      classes: this.classes,
+      features: [...this.ids.keys()],
+      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString(
+        "base64",
+      ),
+      bias: [...this.bias],
+    };
+  }
+
+  /** A classifier saved with `toJSON`; throws when the data does not fit together. */
+  static fromJSON(saved: SavedClassifier): Classifier {
+    const { classes, features, bias } = saved;
+    const bytes = Buffer.from(saved.weights, "base64");
+    if (
+      !Number.isInteger(classes) ||
+      classes < 1 ||
+      !Array.isArray(features) ||
+      !Array.isArray(bias) ||
+      bias.length !== classes ||
+      bytes.byteLength !== features.length * classes * Float64Array.BYTES_PER_ELEMENT
+    ) {
+      throw new Error("saved classifier does not fit together");
+    }
+    const weights = new Float64Array(features.length * classes);
+    new Uint8Array(weights.buffer).set(bytes);
+    return new Classifier(
+      classes,
+      new Map(features.map((feature, id) => [feature, id])),
+      weights,
+      Float64Array.from(bias),
+    );
   }
 
   /** Probability of each class for the features. Unknown features are ignored. */

@@ -77,9 +77,13 @@ const MAX_CLASSIFIED_SECTIONS = 100;
 /** Search-only ranking: a search score of this much reads as a confidence of 0.5. */
 const HALF_CONFIDENCE_SCORE = 3.5;
 
-interface Model {
-  classifier: Classifier;
-  context: FeatureContext;
+/** What training produces: everything `rank` needs besides the content itself. */
+export interface TrainedModel {
+  readonly classifier: Classifier;
+  /** Terms some in-scope text uses. */
+  readonly known: ReadonlySet<string>;
+  /** Terms that name a focus level. */
+  readonly levels: ReadonlyMap<string, string>;
 }
 
 /** Ranks sections for free-text questions. Build once per content load; matching is synchronous. */
@@ -89,11 +93,20 @@ export class Matcher {
   /** Terms of the sections' own text, headings and aliases: what typos are corrected towards. */
   private readonly contentWords: ReadonlySet<string>;
   private readonly spelling: Spelling;
-  private readonly model: Model | null = null;
+  /** The trained classifier, or null for a library ranked by search alone. */
+  readonly model: TrainedModel | null = null;
+  private readonly context: FeatureContext | null = null;
   private readonly searcher: SectionSearch | null = null;
 
-  /** Learns from the library's sections and its labelled examples (`content/examples.jsonl`). */
-  constructor(library: Pick<Library, "sections" | "examples">, options: MatcherOptions = {}) {
+  /**
+   * Learns from the library's sections and its labelled examples (`content/examples.jsonl`), or
+   * takes `trained`, a model trained earlier on the same library and options (see model-cache.ts).
+   */
+  constructor(
+    library: Pick<Library, "sections" | "examples">,
+    options: MatcherOptions = {},
+    trained?: TrainedModel,
+  ) {
     this.sections = library.sections;
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     // Example questions are people's own words, typos included: they must not become words that
@@ -110,11 +123,15 @@ export class Matcher {
       this.contentWords = new Set([...words].map(termOf).filter((term): term is string => term !== null));
     }
     this.spelling = new Spelling([...KNOWN_SPELLINGS, ...words], this.options.fuzzy);
-    if (!this.searcher) this.model = this.train(library.examples);
+    if (!this.searcher) {
+      this.model = trained ?? this.train(library.examples);
+      const { known, levels } = this.model;
+      this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
+    }
   }
 
   /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
-  private train(examples: readonly Example[]): Model {
+  private train(examples: readonly Example[]): TrainedModel {
     const offTopic = this.sections.length;
     const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
     const documents: { terms: Term[]; label: number; weight: number }[] = [];
@@ -153,7 +170,8 @@ export class Matcher {
     const { l2, epochs, learningRate } = this.options;
     return {
       classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }),
-      context: { known: (term) => inScope.has(term), levelOf },
+      known: new Set(inScope.keys()),
+      levels,
     };
   }
 
@@ -174,9 +192,9 @@ export class Matcher {
   rank(question: string, limit = 3): Match[] {
     const terms = this.terms(question);
     if (terms.length === 0) return [];
-    if (!this.model) return this.rankBySearch(terms, limit);
-    const { classifier, context } = this.model;
-    const { values, words } = questionFeatures(terms, context);
+    if (!this.model || !this.context) return this.rankBySearch(terms, limit);
+    const { classifier } = this.model;
+    const { values, words } = questionFeatures(terms, this.context);
     const probabilities = classifier.probabilities(values);
     // Confidence weighs each section against "no guidance" (the last class); the share weighs it
     // against the other sections, which is what makes an alternative.

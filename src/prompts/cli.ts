@@ -8,6 +8,7 @@ import { loadPrompts } from "../content/prompts.js";
 import { createLogger } from "../log.js";
 import { openStore } from "../store/open.js";
 import { type DeliveryReport, deliverDuePrompts } from "./deliver.js";
+import { SlackTokenError } from "./slack-errors.js";
 
 /** Generous for one call, yet well inside the delivery lease (see the note in deliver.ts). */
 const SLACK_CALL_TIMEOUT_MS = 30_000;
@@ -72,6 +73,11 @@ export async function runPromptsCommand(
     });
     io.stdout.write(`prompts deliver: ${formatReport(report)}\n`);
     return report.errors > 0 ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof SlackTokenError)) throw error;
+    // Nothing was sent; the due prompts stay due for the first pass after the fix.
+    io.stderr.write(`prompts deliver: stopped, nothing more was sent. ${error.message}\n`);
+    return 1;
   } finally {
     await store.close();
   }

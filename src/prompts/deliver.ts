@@ -5,7 +5,12 @@ import type { Delivery, Store, Subscription } from "../store/types.js";
 import { type RenderPrompt, renderPromptMessage, type SlackBlock } from "./render.js";
 import { nextPromptFor } from "./rotation.js";
 import { isValidTimeZone, nextPromptAt, sameWeekPromptAt } from "./schedule.js";
-import { classifySlackError } from "./slack-errors.js";
+import { classifySlackError, type SlackFailure, SlackTokenError } from "./slack-errors.js";
+
+export { SlackTokenError };
+
+/** `metadata.event_type` of every prompt message; its `event_payload.delivery_id` names the delivery. */
+export const PROMPT_METADATA_EVENT_TYPE = "em_focus_prompt";
 
 /*
  * Exactly-once, and where it can still break
@@ -17,16 +22,20 @@ import { classifySlackError } from "./slack-errors.js";
  * recording the outcome, a later pass takes the delivery over once the lease has expired and sends
  * it then.
  *
- * Slack's chat.postMessage has no idempotency key, so a duplicate message remains possible when:
- *  - the process dies (or loses the database) after Slack accepted the message but before
- *    `markDeliverySent` committed: the lease expires and a later pass sends it again;
- *  - a send hangs for longer than the lease (default 5 minutes) and another instance takes the
- *    delivery over while the first call still succeeds; give the WebClient a `timeout` well
- *    below `leaseMs` to close this one;
- *  - Slack accepted the message but the answer was lost (timeout, 5xx, connection reset): it is
- *    retried as a passing error.
- * In each case the window is one message per crash or lost response, never a loop: the retry
- * counts as an attempt and attempts are capped.
+ * Slack's chat.postMessage has no idempotency key, so every prompt carries message metadata naming
+ * its delivery (`em_focus_prompt`, `delivery_id`). Before a claim whose earlier attempt may have
+ * reached Slack is sent again (its lease expired, or a passing error after the call went out), the
+ * pass reads the newest messages of the target conversation (conversations.history with
+ * include_all_metadata; a person's DM found with conversations.open) and, if the prompt is there,
+ * records it as sent. Not filtered by time: Slack's clock is not ours. A duplicate stays possible
+ * only when that check cannot answer (history rate limited or a scope missing: logged, then sent
+ * as before), when more than `historyLimit` newer messages push it out of sight, or when a send
+ * hangs past the lease while another instance takes the delivery over (the WebClient `timeout` is
+ * kept well below `leaseMs` for that).
+ *
+ * Token errors (invalid_auth, token_revoked, missing_scope, …) are not any prompt's fault: the pass
+ * gives back what it claimed, takes nothing more and throws SlackTokenError, so the prompts stay
+ * due and go out on the first pass after the fix (within `maxLatenessMs`).
  */
 
 /** The part of Slack's WebClient that delivery uses; a WebClient fits as it is. */
@@ -38,7 +47,17 @@ export interface PromptSlackClient {
       blocks?: SlackBlock[];
       unfurl_links?: boolean;
       unfurl_media?: boolean;
+      metadata?: { event_type: string; event_payload: Record<string, string> };
     }): Promise<{ channel?: string; ts?: string }>;
+  };
+  readonly conversations: {
+    open(args: { users: string }): Promise<{ channel?: { id?: string } }>;
+    history(args: { channel: string; include_all_metadata?: boolean; limit?: number }): Promise<{
+      messages?: ReadonlyArray<{
+        ts?: string;
+        metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+      }>;
+    }>;
   };
   readonly users: {
     info(args: { user: string }): Promise<{ user?: { tz?: string; deleted?: boolean } }>;
@@ -75,6 +94,11 @@ export interface DeliverOptions {
   readonly maxRateLimitWaits?: number;
   /** Rows read from the database at a time (default 500). */
   readonly batchSize?: number;
+  /**
+   * Messages read from the target conversation, newest first, when looking for a prompt a crashed
+   * pass may have sent (default 15: Slack's ceiling for apps outside the Marketplace).
+   */
+  readonly historyLimit?: number;
   /** For tests: how waiting for Retry-After is done (default: a timer). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -166,7 +190,12 @@ type WorkItem = { kind: "retry"; delivery: Delivery } | { kind: "due"; subscript
 
 type SendOutcome = "sent" | "retried" | "paused" | "failed" | "lost";
 
-/** One pass: sends every prompt that is due (or due for a retry) at `now`, each exactly once. */
+/**
+ * One pass: sends every prompt that is due (or due for a retry) at `now`, each exactly once.
+ * Throws SlackTokenError (after the pass has stopped and released what it held) when Slack refuses
+ * the bot token or the app lacks a scope: then nothing can be sent, the due prompts stay due, and
+ * the first pass after the fix sends them (within `maxLatenessMs`).
+ */
 export async function deliverDuePrompts(options: DeliverOptions): Promise<DeliveryReport> {
   const { store, client, prompts } = options;
   if (prompts.length === 0) throw new Error("No prompts to deliver: content/prompts has no *.md files");
@@ -193,6 +222,14 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     return pacer;
   };
   const promptsById = new Map(prompts.map((p) => [p.id, p]));
+  const historyLimit = options.historyLimit ?? 15;
+  /** Set by the first token error: the pass takes nothing more and ends by throwing it. */
+  let tokenFailure: SlackTokenError | undefined;
+  const tokenError = (method: string, failure: Extract<SlackFailure, { kind: "token" }>): void => {
+    if (tokenFailure) return;
+    tokenFailure = new SlackTokenError(failure.reason, method, failure.needed);
+    logger.error(`Prompt delivery stopped: ${tokenFailure.message}`);
+  };
 
   const report: DeliveryReport = {
     claimed: 0,
@@ -234,6 +271,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   type TimeZoneLookup =
     | { kind: "zone"; timeZone: string }
     | { kind: "pause"; reason: string }
+    | { kind: "token" }
     | { kind: "keep" };
 
   async function currentTimeZone(userId: string): Promise<TimeZoneLookup> {
@@ -253,6 +291,10 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
       return tz && isValidTimeZone(tz) ? { kind: "zone", timeZone: tz } : { kind: "keep" };
     }
     if (result.failure.kind === "pause") return { kind: "pause", reason: result.failure.reason };
+    if (result.failure.kind === "token") {
+      tokenError("users.info", result.failure);
+      return { kind: "token" };
+    }
     // The stored zone is a fine fallback: it was right last week.
     logger.warn(
       `users.info failed for ${userId} (${describeFailure(result.failure)}); keeping the stored time zone`,
@@ -271,6 +313,8 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
           blocks: message.blocks,
           unfurl_links: false,
           unfurl_media: false,
+          // Names the delivery in Slack itself, so a pass after a crash can find it (see findInSlack).
+          metadata: { event_type: PROMPT_METADATA_EVENT_TYPE, event_payload: { delivery_id: delivery.id } },
         }),
       (waitMs) => {
         const now = clock();
@@ -298,6 +342,10 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     }
     const failure = result.failure;
     switch (failure.kind) {
+      case "token": {
+        tokenError("chat.postMessage", failure);
+        return (await release(delivery, failure.reason, now)) ? "retried" : "lost";
+      }
       case "rate_limited": {
         // Still rate limited after several waits: leave it for the next pass without using up an attempt.
         const moved = await store.markDeliveryRetrying(delivery.id, {
@@ -357,6 +405,68 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     }
   }
 
+  /** Gives a claim back untouched (not counted as an attempt), due again at once. */
+  function release(delivery: Delivery, error: string, now: Date): Promise<boolean> {
+    return store.markDeliveryRetrying(delivery.id, {
+      owner,
+      error,
+      nextAttemptAt: now,
+      attempts: delivery.attempts - 1,
+      now,
+    });
+  }
+
+  /**
+   * Looks in the target conversation for the message of a delivery an earlier attempt may have
+   * sent (the process died after Slack accepted it, before the database recorded it): the newest
+   * `historyLimit` messages, matched on the metadata every prompt carries. Not filtered by time:
+   * Slack's clock and ours may differ. "token" after a token error; undefined when not found, or
+   * when Slack cannot tell us (rate limit, missing scope: then it is sent again, as before).
+   */
+  async function findInSlack(
+    delivery: Delivery,
+  ): Promise<{ channel: string; ts: string } | "token" | undefined> {
+    const unknown = (method: string, failure: SlackFailure): "token" | undefined => {
+      if (failure.kind === "token" && failure.reason !== "missing_scope") {
+        tokenError(method, failure);
+        return "token";
+      }
+      logger.warn(
+        `Could not check whether delivery ${delivery.id} was already sent (${method}: ${describeFailure(failure)}); sending it again`,
+      );
+      return undefined;
+    };
+    let channel = delivery.channelId ?? (delivery.targetType === "channel" ? delivery.targetId : undefined);
+    if (!channel) {
+      const opened = await callSlack(
+        "conversations.open",
+        () => client.conversations.open({ users: delivery.targetId }),
+        async () => false,
+      );
+      if (!opened.ok) return unknown("conversations.open", opened.failure);
+      channel = opened.value.channel?.id;
+      if (!channel) return undefined;
+    }
+    const conversation = channel;
+    const history = await callSlack(
+      "conversations.history",
+      () =>
+        client.conversations.history({
+          channel: conversation,
+          include_all_metadata: true,
+          limit: historyLimit,
+        }),
+      async () => false,
+    );
+    if (!history.ok) return unknown("conversations.history", history.failure);
+    const message = history.value.messages?.find(
+      (m) =>
+        m.metadata?.event_type === PROMPT_METADATA_EVENT_TYPE &&
+        m.metadata.event_payload?.delivery_id === delivery.id,
+    );
+    return message?.ts ? { channel: conversation, ts: message.ts } : undefined;
+  }
+
   function count(outcome: SendOutcome): void {
     if (outcome !== "lost") report[outcome] += 1;
   }
@@ -368,6 +478,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
     let believedDueAt = subscription.nextPromptAt;
     if (subscription.targetType === "user") {
       const zone = await currentTimeZone(subscription.targetId);
+      if (zone.kind === "token") return;
       if (zone.kind === "pause") {
         logger.warn(`Pausing subscription ${subscription.id}: Slack said ${zone.reason}`);
         if (await store.pauseSubscription(subscription.id, zone.reason, clock())) report.paused += 1;
@@ -471,6 +582,25 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
       if (done) report.failed += 1;
       return;
     }
+    if (delivery.attempts > 1) {
+      // An earlier attempt may have reached Slack: look before sending it again.
+      const found = await findInSlack(delivery);
+      if (found === "token") {
+        await release(delivery, tokenFailure?.reason ?? "token_error", clock());
+        return;
+      }
+      if (found) {
+        const recorded = await store.markDeliverySent(delivery.id, {
+          owner,
+          channelId: found.channel,
+          messageTs: found.ts,
+          now: clock(),
+        });
+        logger.info(`Delivery ${delivery.id} was already in Slack (${found.ts}); recorded it as sent`);
+        if (recorded) report.sent += 1;
+        return;
+      }
+    }
     count(await send(delivery, prompt));
   }
 
@@ -501,6 +631,7 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   const items = work();
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (tokenFailure) return;
       const next = await items.next();
       if (next.done) return;
       const item = next.value;
@@ -519,9 +650,10 @@ export async function deliverDuePrompts(options: DeliverOptions): Promise<Delive
   if (report.claimed + report.missed + report.skipped + report.paused + report.errors > 0) {
     logger.info("Prompt delivery pass", report);
   }
+  if (tokenFailure) throw tokenFailure;
   return report;
 }
 
-function describeFailure(failure: { kind: string; reason?: string }): string {
-  return failure.reason ?? failure.kind;
+function describeFailure(failure: SlackFailure): string {
+  return "reason" in failure ? failure.reason : failure.kind;
 }

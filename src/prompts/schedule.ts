@@ -45,6 +45,11 @@ function fail(problem: string): ScheduleParse {
   return { ok: false, message: `${problem} ${EXAMPLES}` };
 }
 
+/** A word of the person's as quoted back: short, whatever they typed. */
+function quote(word: string): string {
+  return `"${word.length > 40 ? `${word.slice(0, 39)}…` : word}"`;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
@@ -65,7 +70,7 @@ function timeFrom(word: string): TimeParse {
     const hour = Number(twelveHour[1]);
     const minute = Number(twelveHour[2] ?? "0");
     if (hour < 1 || hour > 12)
-      return { ok: false, problem: `With am/pm the hour must be 1–12 (got ${hour}).` };
+      return { ok: false, problem: `With am/pm the hour must be 1–12 (got ${twelveHour[1]}).` };
     if (minute > 59) return { ok: false, problem: `The minutes must be 00–59 (got ${twelveHour[2]}).` };
     const pm = twelveHour[3]?.startsWith("p") ?? false;
     return { ok: true, time: `${pad((hour % 12) + (pm ? 12 : 0))}:${pad(minute)}` };
@@ -81,10 +86,10 @@ function timeFrom(word: string): TimeParse {
   if (/^\d{1,2}$/.test(word)) {
     return {
       ok: false,
-      problem: `"${word}" could be morning or evening: write ${word}:00, ${word}am or ${word}pm.`,
+      problem: `${quote(word)} could be morning or evening: write ${word}:00, ${word}am or ${word}pm.`,
     };
   }
-  if (/^\d/.test(word)) return { ok: false, problem: `"${word}" is not a time I can read.` };
+  if (/^\d/.test(word)) return { ok: false, problem: `${quote(word)} is not a time I can read.` };
   return undefined;
 }
 
@@ -127,7 +132,7 @@ export function parseSchedule(text: string): ScheduleParse {
       time = parsedTime.time;
       continue;
     }
-    return fail(`I couldn't read "${word}" as a day or a time.`);
+    return fail(`I couldn't read ${quote(word)} as a day or a time.`);
   }
   return { ok: true, weekday: weekday ?? DEFAULT_SCHEDULE.weekday, time: time ?? DEFAULT_SCHEDULE.time };
 }

@@ -6,11 +6,14 @@ import {
   defaultInstanceId,
   deliverDuePrompts,
 } from "./deliver.js";
+import { SlackTokenError } from "./slack-errors.js";
 
 export interface PromptDeliveryOptions extends Omit<DeliverOptions, "now"> {
   /** When passes run (default every minute, at second 0). */
   readonly pattern?: string;
   readonly onReport?: (report: DeliveryReport) => void;
+  /** A pass that failed as a whole (e.g. SlackTokenError), after it was logged. */
+  readonly onError?: (error: unknown) => void;
 }
 
 export interface PromptDelivery {
@@ -37,7 +40,12 @@ export function startPromptDelivery(options: PromptDeliveryOptions): PromptDeliv
         return report;
       })
       .catch((error: unknown) => {
-        logger?.error("Prompt delivery pass failed; the next pass tries again", error);
+        // A token error was logged in full by the pass itself; once is enough for its stack.
+        logger?.error(
+          "Prompt delivery pass failed; the next pass tries again",
+          error instanceof SlackTokenError ? error.message : error,
+        );
+        options.onError?.(error);
         return undefined;
       })
       .finally(() => {

@@ -2,11 +2,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type CustomRoute, type Logger, type LogLevel } from "@slack/bolt";
 import type { Config, SlackSettings } from "../config.js";
 import type { Library } from "../content/types.js";
+import type { Problems } from "../health.js";
 import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
 import { articlePage } from "./article-page.js";
 import { RecentEvents } from "./dedupe.js";
+import { storeErrorIn, tellPersonItFailed } from "./failures.js";
 import { registerListeners } from "./listeners/index.js";
+import { GuardedHTTPReceiver } from "./receiver.js";
 
 /** Everything the listeners need, built once at start-up. */
 export interface BotDeps {
@@ -15,6 +18,8 @@ export interface BotDeps {
   store: Store;
   logger: Logger;
   now: () => Date;
+  /** Problems found outside requests (e.g. Slack refusing the token in a delivery pass), for /healthz. */
+  problems?: Problems;
 }
 
 export interface SlackApp {
@@ -38,10 +43,13 @@ function routes(deps: BotDeps): CustomRoute[] {
       method: ["GET"],
       handler: async (_req: IncomingMessage, res: ServerResponse) => {
         const store = await deps.store.health();
-        json(res, store.ok ? 200 : 503, {
-          ok: store.ok,
+        const problems = deps.problems?.list() ?? {};
+        const ok = store.ok && Object.keys(problems).length === 0;
+        json(res, ok ? 200 : 503, {
+          ok,
           content: { articles: deps.library.articles.length, sections: deps.library.sections.length },
           store,
+          ...(Object.keys(problems).length > 0 ? { problems } : {}),
         });
       },
     },
@@ -74,6 +82,8 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     logLevel: config.logLevel as LogLevel,
     customRoutes: routes(deps),
     deferInitialization: true,
+    // The error handler gets the request body, to tell the person whose request failed.
+    extendedErrorHandler: true,
     clientOptions: {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -91,7 +101,16 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
           appToken: settings.appToken ?? "",
           installerOptions: { port: config.port },
         })
-      : new App({ ...common, signingSecret: settings.signingSecret ?? "", port: config.port });
+      : new App({
+          ...common,
+          receiver: new GuardedHTTPReceiver({
+            signingSecret: settings.signingSecret ?? "",
+            port: config.port,
+            customRoutes: common.customRoutes,
+            logger: deps.logger,
+            logLevel: common.logLevel,
+          }),
+        });
 
   const recent = new RecentEvents();
   // Slack resends an event it believes failed; the same event_id must never be answered twice.
@@ -104,9 +123,15 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     await next();
   });
   registerListeners(app, deps);
-  app.error(async (error) => {
-    deps.logger.error("Unhandled error in a listener", error);
-  });
+  // Bolt's index does not export ExtendedErrorHandlerArgs; this is its shape.
+  app.error((async ({ error, body }: { error: Error; body: unknown }) => {
+    const storeError = storeErrorIn(error);
+    deps.logger.error(
+      storeError ? "The store failed while handling a request" : "Unhandled error in a listener",
+      storeError ?? error,
+    );
+    await tellPersonItFailed(app.client, body, error, deps.logger);
+  }) as unknown as Parameters<App["error"]>[0]);
 
   let server: { address(): unknown } | null = null;
   return {

@@ -1,29 +1,53 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { choiceFromAction, PROMPT_ANSWER_ACTIONS, PROMPT_ANSWER_LABELS } from "../prompts/render.js";
 import { formatSchedule } from "../prompts/schedule.js";
-import type { PromptSchedule, SubscriptionTarget, Weekday } from "../store/types.js";
+import type { Delivery, PromptSchedule, SubscriptionTarget, Weekday } from "../store/types.js";
 import type { BotDeps } from "./app.js";
+import { NOTHING_SAVED } from "./failures.js";
 import { HOME_ACTIONS, publishHome, SCHEDULE_MODAL, scheduleModal } from "./home.js";
-import { formatLocal, SUBSCRIPTION_ACTIONS, subscribe, timeZoneOf } from "./subscriptions.js";
+import {
+  formatLocal,
+  isDirectMessage,
+  SUBSCRIPTION_ACTIONS,
+  subscribe,
+  timeZoneOf,
+} from "./subscriptions.js";
+import { stripControl } from "./text.js";
 
-const NOTE_MODAL = "prompt_note";
+export const NOTE_MODAL = "prompt_note";
 export const PROMPT_NOTE_ACTION = "prompt_add_note";
 const ADD_NOTE = PROMPT_NOTE_ACTION;
 
-function readSchedule(value: string | undefined): (PromptSchedule & { channel?: string }) | null {
+/** The schedule a subscribe button carries. Any channel in the value is ignored: values are untrusted. */
+function readSchedule(value: string | undefined): PromptSchedule | null {
   try {
-    const parsed = JSON.parse(value ?? "") as { w?: unknown; t?: unknown; c?: unknown };
+    const parsed = JSON.parse(value ?? "") as { w?: unknown; t?: unknown };
     if (typeof parsed.w !== "number" || parsed.w < 0 || parsed.w > 6 || typeof parsed.t !== "string")
       return null;
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(parsed.t)) return null;
-    return {
-      weekday: parsed.w as Weekday,
-      time: parsed.t,
-      ...(typeof parsed.c === "string" ? { channel: parsed.c } : {}),
-    };
+    return { weekday: parsed.w as Weekday, time: parsed.t };
   } catch {
     return null;
   }
+}
+
+const NOT_YOURS =
+  "That prompt isn't yours, so nothing was saved. Answer the prompts sent to you or to a channel you are in.";
+
+/**
+ * Whether the person who clicked may answer (or add a note to) this delivery. Who and where come
+ * from the signed payload, never from the button's value: a person's own prompt is theirs alone;
+ * a channel prompt may be answered from that channel, where the message is.
+ */
+export function mayAnswer(
+  delivery: Delivery,
+  teamId: string,
+  userId: string,
+  channelId: string | undefined,
+): boolean {
+  if (delivery.teamId !== teamId) return false;
+  if (delivery.targetType === "user") return delivery.targetId === userId;
+  return channelId !== undefined && (channelId === delivery.targetId || channelId === delivery.channelId);
 }
 
 /** Buttons and modals of the weekly prompts: subscribing, answering, notes, forgetting. */
@@ -43,12 +67,17 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
           text: "That button is out of date; run `/em-focus subscribe` again.",
         }));
       const teamId = body.team?.id ?? body.user.team_id ?? "";
-      const toChannel = actionId === SUBSCRIPTION_ACTIONS.subscribeChannel && schedule.channel;
+      // The channel is the one the clicked message is in (signed by Slack), never the value's.
+      const channelId = body.channel?.id;
+      const toChannel = actionId === SUBSCRIPTION_ACTIONS.subscribeChannel;
       if (toChannel) {
-        const canPost = await client.conversations
-          .info({ channel: schedule.channel as string })
-          .then((info) => Boolean(info.channel?.is_member) && !info.channel?.is_archived)
-          .catch(() => false);
+        const canPost =
+          channelId !== undefined &&
+          !isDirectMessage(channelId) &&
+          (await client.conversations
+            .info({ channel: channelId })
+            .then((info) => Boolean(info.channel?.is_member) && !info.channel?.is_archived)
+            .catch(() => false));
         if (!canPost) {
           await respond({
             replace_original: true,
@@ -57,9 +86,10 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
           return;
         }
       }
-      const target: SubscriptionTarget = toChannel
-        ? { teamId, targetType: "channel", targetId: schedule.channel as string }
-        : { teamId, targetType: "user", targetId: body.user.id };
+      const target: SubscriptionTarget =
+        toChannel && channelId
+          ? { teamId, targetType: "channel", targetId: channelId }
+          : { teamId, targetType: "user", targetId: body.user.id };
       const timeZone = await timeZoneOf(client, body.user.id, deps);
       const { subscription } = await subscribe(
         deps.store,
@@ -102,6 +132,13 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
           replace_original: false,
           text: "That prompt is no longer stored (perhaps its data was deleted).",
         });
+        return;
+      }
+      if (!mayAnswer(delivery, teamId, body.user.id, body.channel?.id)) {
+        deps.logger.warn(
+          `Refused an answer by ${body.user.id} to delivery ${delivery.id}, which is not theirs`,
+        );
+        await respond({ response_type: "ephemeral", replace_original: false, text: NOT_YOURS });
         return;
       }
       await deps.store.recordAnswer({
@@ -170,14 +207,21 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(ADD_NOTE, async ({ ack, action, body, client }) => {
+  app.action<BlockAction<ButtonAction>>(ADD_NOTE, async ({ ack, action, body, client, respond }) => {
     await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const delivery = action.value ? await deps.store.getDelivery(action.value) : undefined;
+    if (!delivery || !mayAnswer(delivery, teamId, body.user.id, body.channel?.id)) {
+      deps.logger.warn(`Refused a note by ${body.user.id} on delivery ${action.value ?? "(none)"}`);
+      await respond({ response_type: "ephemeral", replace_original: false, text: NOT_YOURS });
+      return;
+    }
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
         type: "modal",
         callback_id: NOTE_MODAL,
-        private_metadata: action.value ?? "",
+        private_metadata: delivery.id,
         title: { type: "plain_text", text: "A note for this week" },
         submit: { type: "plain_text", text: "Save" },
         close: { type: "plain_text", text: "Cancel" },
@@ -194,15 +238,28 @@ export function registerPromptActions(app: App, deps: BotDeps): void {
   });
 
   app.view(NOTE_MODAL, async ({ ack, view, body }) => {
-    const note = view.state.values.note?.note?.value?.trim() ?? "";
+    const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
+    // private_metadata was checked when the modal opened; checked again, as the view can be stale.
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const delivery = await deps.store.getDelivery(view.private_metadata);
+    const notTheirs =
+      delivery !== undefined &&
+      (delivery.teamId !== teamId || (delivery.targetType === "user" && delivery.targetId !== body.user.id));
+    if (notTheirs) {
+      await ack({ response_action: "errors", errors: { note: NOT_YOURS } });
+      return;
+    }
     // Stored before the modal closes: if the write fails, the modal stays open with the note in it
     // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
     // a choice clicked meanwhile on the prompt is kept.
-    const saved = await deps.store.setAnswerNote(
-      view.private_metadata,
-      body.user.id,
-      note === "" ? null : note,
-    );
+    let saved: Awaited<ReturnType<typeof deps.store.setAnswerNote>>;
+    try {
+      saved = await deps.store.setAnswerNote(view.private_metadata, body.user.id, note === "" ? null : note);
+    } catch (error) {
+      deps.logger.error("The store failed while saving a note", error);
+      await ack({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      return;
+    }
     if (!saved) {
       await ack({
         response_action: "errors",

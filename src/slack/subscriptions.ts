@@ -140,7 +140,8 @@ export async function handleSubscriptionCommand(
       }
       const schedule = { weekday: parsed.weekday, time: parsed.time };
       if (!isDirectMessage(slash.channel_id)) {
-        const value = JSON.stringify({ w: schedule.weekday, t: schedule.time, c: slash.channel_id });
+        // Only the schedule: where to send comes from the signed click itself (its channel).
+        const value = JSON.stringify({ w: schedule.weekday, t: schedule.time });
         await reply(
           confirmView(
             `Weekly reflection prompts every *${formatSchedule(schedule)}*. Where should they go?`,

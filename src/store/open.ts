@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
@@ -33,6 +33,7 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
   const path = sqlitePathFrom(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SqliteDatabase(path);
+  const checkFile = watchFile(path);
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
@@ -47,10 +48,37 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
         statement = database.prepare(query);
         if (statements.size < 1_000) statements.set(query, statement);
       }
+      // Writes (and `begin`) go to the file the store opened, or fail: never into a deleted file.
+      if (!statement.readonly && !/^\s*rollback/i.test(query)) checkFile();
       return statement;
     },
   };
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+}
+
+/**
+ * A check that the SQLite file is still the one opened. SQLite keeps writing into an open file
+ * after it was deleted or its folder moved, and everything written is then lost at the next start;
+ * this notices instead (one stat per write, a few microseconds).
+ */
+function watchFile(path: string): () => void {
+  if (path === ":memory:" || path === "") return () => {};
+  const opened = statSync(path);
+  return () => {
+    let now: ReturnType<typeof statSync>;
+    try {
+      now = statSync(path);
+    } catch {
+      throw new Error(
+        `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`,
+      );
+    }
+    if (now.ino !== opened.ino || now.dev !== opened.dev) {
+      throw new Error(
+        `the SQLite file ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
+      );
+    }
+  };
 }
 
 async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Promise<Kysely<Database>> {
@@ -92,11 +120,16 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     // Kysely looks for its bookkeeping tables in every schema unless told which one, so another
     // schema's copy (a second app, a parallel test run) would be mistaken for ours.
     const migrationTableSchema = dialect === "postgres" ? await currentSchema(db) : undefined;
-    ({ error } = await new Migrator({
-      db,
-      provider: migrationProvider,
-      ...(migrationTableSchema ? { migrationTableSchema } : {}),
-    }).migrateToLatest());
+    // Kysely's introspection reads every schema's tables: a schema another client drops meanwhile
+    // fails it with 3F000 (invalid_schema_name) although ours is fine. Tried again then.
+    for (let attempt = 1; ; attempt++) {
+      ({ error } = await new Migrator({
+        db,
+        provider: migrationProvider,
+        ...(migrationTableSchema ? { migrationTableSchema } : {}),
+      }).migrateToLatest());
+      if (!(error && (error as { code?: unknown }).code === "3F000" && attempt < 5)) break;
+    }
   } catch (thrown) {
     error = thrown;
   }

@@ -202,6 +202,9 @@ async function recordDelivery(
   return inserted;
 }
 
+/** Thrown inside the health check's transaction so that its write is rolled back. */
+class HealthRollback extends Error {}
+
 /** Domain operations over an already migrated database. */
 export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
   async function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T | undefined> {
@@ -662,7 +665,32 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
     async health() {
       const started = performance.now();
       try {
-        await sql`select 1 as ok`.execute(db);
+        if (dialect === "postgres") {
+          // A round trip: PostgreSQL itself refuses writes it cannot keep.
+          await sql`select 1 as ok`.execute(db);
+        } else {
+          // A real write, rolled back: a SQLite file gone or read-only fails here.
+          await db
+            .transaction()
+            .execute(async (trx) => {
+              await trx
+                .insertInto("feedback")
+                .values({
+                  id: `healthz-${randomUUID()}`,
+                  team_id: "",
+                  user_id: "",
+                  article_slug: "",
+                  section_id: "",
+                  helpful: 0,
+                  created_at: 0,
+                })
+                .execute();
+              throw new HealthRollback();
+            })
+            .catch((error: unknown) => {
+              if (!(error instanceof HealthRollback)) throw error;
+            });
+        }
         return { ok: true, dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
       } catch (error) {
         return { ok: false, dialect, error: error instanceof Error ? error.message : String(error) };

@@ -836,6 +836,15 @@ class FakeSlackServer implements FakeSlack {
         error: "invalid_payload",
       };
     }
+    // Slack refuses a response_url post whose blocks break Block Kit's limits.
+    if (body.blocks !== undefined && validateBlocks(body.blocks, 50).length > 0) {
+      return {
+        status: 400,
+        headers: { "content-type": "text/plain" },
+        body: "invalid_blocks",
+        error: "invalid_blocks",
+      };
+    }
     this.responseLog.push({ id, body, at: this.now() });
     return jsonReply(200, ok());
   }
@@ -914,6 +923,8 @@ class FakeSlackServer implements FakeSlack {
         };
       case "conversations.replies":
         return (args) => this.replies(args);
+      case "conversations.history":
+        return (args) => this.history(args);
       case "conversations.info":
         return (args) => {
           const id = str(args, "channel");
@@ -994,7 +1005,15 @@ class FakeSlackServer implements FakeSlack {
     if (text === "" && content.blocks === undefined && content.attachments === undefined) {
       return fail("no_text");
     }
-    if (isRecord(args.metadata)) content.metadata = args.metadata;
+    if (args.metadata !== undefined) {
+      // Slack refuses metadata without a string event_type and an object event_payload.
+      const metadata = args.metadata;
+      if (!isRecord(metadata) || typeof metadata.event_type !== "string" || metadata.event_type === "") {
+        return fail("invalid_metadata_format");
+      }
+      if (!isRecord(metadata.event_payload)) return fail("invalid_metadata_schema");
+      content.metadata = { event_type: metadata.event_type, event_payload: metadata.event_payload };
+    }
     return ok(content);
   }
 
@@ -1095,6 +1114,43 @@ class FakeSlackServer implements FakeSlack {
       messages: page,
       has_more: hasMore,
       response_metadata: { next_cursor: hasMore ? String(offset + limit) : "" },
+    });
+  }
+
+  /**
+   * Top-level messages of a conversation, newest first, as Slack serves them: `limit` (default 100,
+   * at most 999), message metadata only with `include_all_metadata`. A user id is not a
+   * conversation (Slack answers channel_not_found); a channel the bot is not in, not_in_channel.
+   */
+  private history(args: ApiArgs): ApiResult {
+    const channel = str(args, "channel");
+    if (channel === undefined || /^[UW]/.test(channel)) return fail("channel_not_found");
+    if (this.channels.get(channel)?.is_member === false) return fail("not_in_channel");
+    const limitText = str(args, "limit");
+    const limit = limitText === undefined ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 0) return fail("invalid_limit");
+    const withMetadata = ["true", "1"].includes(str(args, "include_all_metadata") ?? "");
+    const top = [...this.threads.entries()]
+      .filter(([key]) => key.startsWith(`${channel}:`))
+      .map(([, messages]) => messages[0])
+      .filter(
+        (message): message is SlackMessage =>
+          message !== undefined && (message.thread_ts === undefined || message.thread_ts === message.ts),
+      )
+      .sort((a, b) => String(b.ts).localeCompare(String(a.ts)));
+    const offset = Number(str(args, "cursor") ?? 0) || 0;
+    const size = Math.min(limit === 0 ? 100 : limit, 999);
+    const page = top.slice(offset, offset + size).map((message) => {
+      if (withMetadata) return message;
+      const { metadata: _metadata, ...rest } = message;
+      return rest;
+    });
+    const hasMore = offset + size < top.length;
+    return ok({
+      messages: page,
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? String(offset + size) : "" },
     });
   }
 

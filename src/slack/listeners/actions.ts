@@ -90,12 +90,19 @@ export function registerActions(app: App, deps: BotDeps): void {
         return void (await respond({ response_type: "ephemeral", replace_original: false, text: GONE }));
       const answer = answerWithSection(deps.matcher, ref.question, section);
       // The slash command's private answer carries the Share and feedback buttons; keep them.
-      const buttons = body.container?.is_ephemeral === true;
+      const ephemeral = body.container?.is_ephemeral === true;
+      // In place when the answer is the clicker's own (private, or in their DM with the bot); in a
+      // channel thread, to the clicker alone, so one person's click does not change everyone's answer.
+      const own = ephemeral || body.channel?.id?.startsWith("D") === true;
       // An answer in the assistant panel stays one (Other levels, native 👍/👎).
       const view = isPanelAnswer(body.message)
         ? panelAnswerView(deps.library, answer)
-        : answerView(answer, { buttons });
-      await respond({ replace_original: true, ...view });
+        : answerView(answer, { buttons: ephemeral });
+      await respond(
+        own
+          ? { replace_original: true, ...view }
+          : { response_type: "ephemeral", replace_original: false, ...answerView(answer) },
+      );
     });
   }
 

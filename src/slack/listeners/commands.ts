@@ -3,13 +3,14 @@ import { answerQuestion } from "../../match/answer.js";
 import type { BotDeps } from "../app.js";
 import { parseCommand } from "../command.js";
 import { handleSubscriptionCommand } from "../subscriptions.js";
+import { stripControl } from "../text.js";
 import { overviewView, replyView } from "../views/answer.js";
 
 export const COMMAND = "/em-focus";
 
 export function registerCommands(app: App, deps: BotDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
-    const parsed = parseCommand(command.text ?? "");
+    const parsed = parseCommand(stripControl(command.text ?? ""));
     if (parsed.kind === "help") {
       await ack({ response_type: "ephemeral", ...overviewView(deps.library) });
       return;

@@ -3,6 +3,7 @@ import { answerQuestion } from "../../match/answer.js";
 import type { BotDeps } from "../app.js";
 import { mentionQuestion } from "../command.js";
 import { publishHome } from "../home.js";
+import { stripControl } from "../text.js";
 import { threadRootText } from "../thread.js";
 import { replyView } from "../views/answer.js";
 
@@ -10,11 +11,11 @@ export function registerEvents(app: App, deps: BotDeps): void {
   app.event("app_mention", async ({ event, context, client }) => {
     if ("bot_id" in event && event.bot_id) return;
     const threadTs = event.thread_ts ?? event.ts;
-    let question = mentionQuestion(event.text ?? "", context.botUserId);
+    let question = mentionQuestion(stripControl(event.text ?? ""), context.botUserId);
     // A bare mention inside a thread asks about the thread itself.
     if (question === "" && event.thread_ts) {
       question = mentionQuestion(
-        (await threadRootText(client, event.channel, event.thread_ts, deps.logger)) ?? "",
+        stripControl((await threadRootText(client, event.channel, event.thread_ts, deps.logger)) ?? ""),
         context.botUserId,
       );
     }
@@ -30,7 +31,7 @@ export function registerEvents(app: App, deps: BotDeps): void {
   app.message(async ({ message, client }) => {
     // Only what people type into a DM: no edits, deletions, joins or other bots' messages.
     if (message.channel_type !== "im" || message.subtype !== undefined || "bot_id" in message) return;
-    const view = replyView(deps.library, answerQuestion(deps.matcher, message.text ?? ""));
+    const view = replyView(deps.library, answerQuestion(deps.matcher, stripControl(message.text ?? "")));
     await client.chat.postMessage({
       channel: message.channel,
       ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Library } from "../content/types.js";
+import { Classifier, type SavedClassifier } from "./classifier.js";
+import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions, type TrainedModel } from "./matcher.js";
+
+/**
+ * Trained models kept on disk between starts, so a restart with unchanged content does not train
+ * again (training is most of the cost of building a matcher). A model is found by a hash of
+ * everything it was learned from: the sections, the examples, the options and the matcher's own
+ * code, so a change to any of them trains afresh. The cache is an optimisation only: a missing,
+ * unreadable, corrupt or unwritable cache just means training, never a failure.
+ */
+
+const FORMAT = 1;
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** node_modules/.cache is where tools keep caches; the project root is two folders up (src|dist/match). */
+export const DEFAULT_CACHE_DIR = join(HERE, "..", "..", "node_modules", ".cache", "em-focus");
+
+interface SavedModel {
+  format: number;
+  classifier: SavedClassifier;
+  known: string[];
+  levels: [string, string][];
+}
+
+/** A matcher for the library: restored from `cacheDir` when trained before, else trained and saved. */
+export function loadMatcher(
+  library: Pick<Library, "sections" | "examples">,
+  options: MatcherOptions = {},
+  cacheDir: string | null = DEFAULT_CACHE_DIR,
+): Matcher {
+  if (cacheDir === null) return new Matcher(library, options);
+  const file = join(cacheDir, `matcher-${fingerprint(library, options)}.json`);
+  const restored = read(file);
+  if (restored) {
+    try {
+      return new Matcher(library, options, restored);
+    } catch {
+      // A model that does not fit this library is retrained below.
+    }
+  }
+  const matcher = new Matcher(library, options);
+  if (matcher.model) write(cacheDir, file, matcher.model);
+  return matcher;
+}
+
+function fingerprint(library: Pick<Library, "sections" | "examples">, options: MatcherOptions): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ format: FORMAT, options: { ...DEFAULT_MATCHER_OPTIONS, ...options } }));
+  for (const s of library.sections) {
+    hash.update(JSON.stringify([s.article, s.id, s.heading, s.summary, s.plain, s.level, s.role, s.aliases]));
+  }
+  hash.update(JSON.stringify(library.examples));
+  // The matcher's code: a change to features or training must not reuse an old model.
+  for (const name of readdirSync(HERE).sort()) {
+    if (/\.(?:js|ts)$/.test(name)) hash.update(readFileSync(join(HERE, name)));
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+function read(file: string): TrainedModel | null {
+  try {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as SavedModel;
+    if (saved.format !== FORMAT || !Array.isArray(saved.known) || !Array.isArray(saved.levels)) return null;
+    return {
+      classifier: Classifier.fromJSON(saved.classifier),
+      known: new Set(saved.known),
+      levels: new Map(saved.levels),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function write(dir: string, file: string, model: TrainedModel): void {
+  const saved: SavedModel = {
+    format: FORMAT,
+    classifier: model.classifier.toJSON(),
+    known: [...model.known],
+    levels: [...model.levels],
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Older models are of no further use: keep the folder from growing with every content edit.
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith("matcher-") && join(dir, name) !== file) rmSync(join(dir, name), { force: true });
+    }
+    // Written aside and renamed, so a reader never sees half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify(saved));
+    renameSync(partial, file);
+  } catch {
+    // Read-only disk or no permission: the next start trains again.
+  }
+}

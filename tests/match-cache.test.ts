@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadLibrary } from "../src/content/load.js";
+import type { Library } from "../src/content/types.js";
+import { Classifier } from "../src/match/classifier.js";
+import { Matcher } from "../src/match/matcher.js";
+import { loadMatcher } from "../src/match/model-cache.js";
+
+const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
+const library = loadLibrary(CONTENT);
+const QUESTIONS = [
+  "I miss coding, should I go back?",
+  "3 teams now, help",
+  "Will I ever be a CTO if I go back to IC",
+  "which level of the parking garage is reserved",
+  "gist?",
+];
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+function cacheDir(): string {
+  const root = mkdtempSync(join(tmpdir(), "em-focus-cache-"));
+  roots.push(root);
+  return join(root, "cache");
+}
+const files = (dir: string) => readdirSync(dir).filter((name) => name.startsWith("matcher-"));
+const rankings = (matcher: Matcher) => QUESTIONS.map((q) => matcher.rank(q, 9));
+
+describe("trained models kept between starts", () => {
+  const fresh = new Matcher(library);
+
+  it("trains and saves on the first start, and restores the same model on the next", () => {
+    const dir = cacheDir();
+    const first = loadMatcher(library, {}, dir);
+    expect(files(dir)).toHaveLength(1);
+    const saved = readFileSync(join(dir, files(dir)[0] as string), "utf8");
+    const second = loadMatcher(library, {}, dir);
+    expect(readFileSync(join(dir, files(dir)[0] as string), "utf8")).toBe(saved);
+    expect(rankings(first)).toEqual(rankings(fresh));
+    expect(rankings(second)).toEqual(rankings(fresh));
+  });
+
+  it("trains afresh when the content, the examples or the options change, and keeps only the newest", () => {
+    const dir = cacheDir();
+    loadMatcher(library, {}, dir);
+    const [before] = files(dir);
+    const changed: Library = {
+      ...library,
+      sections: library.sections.map((s) =>
+        s.id === "wide" ? { ...s, aliases: [...s.aliases, "band of brothers"] } : s,
+      ),
+    };
+    loadMatcher(changed, {}, dir);
+    expect(files(dir)).toHaveLength(1);
+    expect(files(dir)[0]).not.toBe(before);
+    loadMatcher({ ...library, examples: library.examples.slice(1) }, {}, dir);
+    const [afterExamples] = files(dir);
+    loadMatcher(library, { l2: 1e-3 }, dir);
+    expect(files(dir)[0]).not.toBe(afterExamples);
+  });
+
+  it("retrains over a corrupt or foreign file instead of failing", () => {
+    const dir = cacheDir();
+    loadMatcher(library, {}, dir);
+    const file = join(dir, files(dir)[0] as string);
+    for (const junk of [
+      "{not json",
+      "null",
+      JSON.stringify({ format: 1, classifier: { classes: 3 }, known: [], levels: [] }),
+    ]) {
+      writeFileSync(file, junk);
+      expect(rankings(loadMatcher(library, {}, dir))).toEqual(rankings(fresh));
+      expect(readFileSync(file, "utf8")).not.toBe(junk);
+    }
+  });
+
+  it("works when the cache cannot be written", () => {
+    const root = mkdtempSync(join(tmpdir(), "em-focus-cache-"));
+    roots.push(root);
+    const blocked = join(root, "a-file");
+    writeFileSync(blocked, "not a folder");
+    expect(rankings(loadMatcher(library, {}, join(blocked, "cache")))).toEqual(rankings(fresh));
+    expect(rankings(loadMatcher(library, {}, null))).toEqual(rankings(fresh));
+  });
+
+  it("a classifier survives its JSON exactly", () => {
+    const model = fresh.model;
+    expect(model).not.toBeNull();
+    const back = Classifier.fromJSON(JSON.parse(JSON.stringify(model?.classifier)));
+    expect(back.toJSON()).toEqual(model?.classifier.toJSON());
+    expect(() =>
+      Classifier.fromJSON({ classes: 2, features: ["a"], weights: "AAAA", bias: [0, 0] }),
+    ).toThrow();
+  });
+});
