@@ -272,6 +272,16 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       expect(t.fake.callsTo("assistant.threads.setTitle")).toEqual([]);
     });
 
+    it("drops control characters from the question before echoing it or naming the thread", async () => {
+      const thread = await openPanel();
+      const answer = await ask(thread, "I miss\u0007 coding\u001b[31m, should I go back?\u0000");
+      expect(firstLine(answer)).toMatch(/^\*IC focus\* · /);
+      const control = /[^\P{Cc}\n]/u;
+      expect(visibleText(answer.args)).not.toMatch(control);
+      const [title] = t.fake.callsTo("assistant.threads.setTitle").map((c) => String(c.args.title));
+      expect(title).not.toMatch(control);
+    });
+
     it("keeps a title short and free of markup", async () => {
       const thread = await openPanel();
       const long = `<@U0OTHER> &lt;!channel&gt; *${"I miss coding and wonder whether I should go back ".repeat(4)}*`;

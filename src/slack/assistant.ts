@@ -5,6 +5,7 @@ type WebClient = webApi.WebClient;
 import { answerQuestion } from "../match/answer.js";
 import type { BotDeps } from "./app.js";
 import { RecentEvents } from "./dedupe.js";
+import { stripControl } from "./text.js";
 import { findSection, type MessageView } from "./views/answer.js";
 import {
   ANSWER_FAILED,
@@ -80,7 +81,7 @@ export function parsePanelMessage(message: unknown): PanelMessage | null {
     channel: m.channel,
     threadTs: m.thread_ts,
     user: m.user,
-    text: typeof m.text === "string" ? m.text : "",
+    text: typeof m.text === "string" ? stripControl(m.text) : "",
   };
 }
 
