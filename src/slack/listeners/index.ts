@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { BotDeps } from "../deps.js";
 import { stripControl } from "../text.js";
 import { registerActions } from "./actions/index.js";
+import { registerAssistant } from "./assistant/index.js";
 import { COMMAND } from "./commands/em-focus.js";
 import { registerCommands } from "./commands/index.js";
 import { registerEvents } from "./events/index.js";
@@ -74,6 +75,8 @@ export function registerListeners(app: App, deps: BotDeps): Listeners {
     await next();
   });
   registerCommands(app, deps);
+  // Before the DM listener: the panel's Assistant takes DM thread messages so they are answered once.
+  registerAssistant(app, listeners, deps);
   registerEvents(app, deps);
   registerActions(listeners, deps);
   registerViews(listeners, deps);

@@ -22,10 +22,13 @@ export class Listeners {
 
   constructor(readonly app: App) {}
 
-  /** A button, by its `action_id`. */
-  button(actionId: string, listener: Middleware<ButtonArgs>): void {
+  /** A button (or another block action, such as feedback buttons), by its `action_id`. */
+  button<Action extends BlockAction = BlockAction<ButtonAction>>(
+    actionId: string,
+    listener: Middleware<SlackActionMiddlewareArgs<Action>>,
+  ): void {
     this.actions.add(actionId);
-    this.app.action<BlockAction<ButtonAction>>(actionId, listener);
+    this.app.action<Action>(actionId, listener);
   }
 
   /** A modal's submission, by its `callback_id`. */

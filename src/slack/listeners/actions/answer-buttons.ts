@@ -9,6 +9,7 @@ import {
   findSection,
   otherLevelsView,
 } from "../../views/answer.js";
+import { isPanelAnswer, panelAnswerView } from "../../views/assistant.js";
 import type { ButtonArgs } from "../registry.js";
 
 const GONE =
@@ -91,9 +92,13 @@ export const alsoRelevant = (deps: BotDeps) =>
     // The slash command's private answer carries the Share and feedback buttons; keep them.
     const ephemeral = body.container?.is_ephemeral === true;
     const own = ephemeral || body.channel?.id?.startsWith("D") === true;
+    // An answer in the assistant panel stays one (Other levels, native 👍/👎).
+    const view = isPanelAnswer(body.message)
+      ? panelAnswerView(deps.library, answer)
+      : answerView(answer, { buttons: ephemeral });
     await respond(
       own
-        ? { replace_original: true, ...answerView(answer, { buttons: ephemeral }) }
+        ? { replace_original: true, ...view }
         : { response_type: "ephemeral", replace_original: false, ...answerView(answer) },
     );
   });
