@@ -8,6 +8,7 @@ import { renderPromptMessage } from "../src/prompts/render.js";
 import type { BotDeps } from "../src/slack/deps.js";
 import { registerListeners } from "../src/slack/listeners/index.js";
 import { answerView, otherLevelsView, overviewView, replyView } from "../src/slack/views/answer.js";
+import { greetingView, panelAnswerView } from "../src/slack/views/assistant.js";
 import { homeView, scheduleModal } from "../src/slack/views/home.js";
 import { answeredPromptBlocks, noteModal, privateConfirmation } from "../src/slack/views/prompt.js";
 import { chooseTargetView, forgetMeView, notice } from "../src/slack/views/subscriptions.js";
@@ -22,7 +23,15 @@ const matcher = new Matcher(library);
 /** Records what the listeners register; no request is ever sent. */
 function recordingApp(): App {
   const noop = () => undefined;
-  return { use: noop, command: noop, event: noop, message: noop, action: noop, view: noop } as unknown as App;
+  return {
+    use: noop,
+    command: noop,
+    event: noop,
+    message: noop,
+    action: noop,
+    view: noop,
+    assistant: noop,
+  } as unknown as App;
 }
 
 const listeners = registerListeners(recordingApp(), { library, matcher } as unknown as BotDeps);
@@ -76,6 +85,8 @@ const VIEWS: Record<string, { blocks?: unknown; callback_id?: string }> = {
   "choose where prompts go": chooseTargetView({ weekday: 2, time: "10:30" }),
   "forget me": forgetMeView("U1"),
   notice: notice("ok"),
+  "assistant panel greeting": greetingView(library),
+  "assistant panel answer": panelAnswerView(library, twoSections),
   "weekly prompt": renderPromptMessage(prompt, delivery) as never,
   "prompt answered privately": privateConfirmation("wide", "d1"),
   "prompt answered in place": {
@@ -89,7 +100,8 @@ function buttonsIn(blocks: unknown): string[] {
     if (Array.isArray(value)) value.forEach(visit);
     else if (value && typeof value === "object") {
       const record = value as Record<string, unknown>;
-      if (record.type === "button" && typeof record.action_id === "string") ids.push(record.action_id);
+      const clickable = record.type === "button" || record.type === "feedback_buttons";
+      if (clickable && typeof record.action_id === "string") ids.push(record.action_id);
       Object.values(record).forEach(visit);
     }
   };
