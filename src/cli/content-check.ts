@@ -20,6 +20,10 @@ export function contentCheck(io: Io, config: Config): number {
         `  #${section.id}  ${section.heading}${section.role === "overview" ? " (overview)" : ""}${section.aliases.length ? ` [${section.aliases.length} aliases]` : ""}\n`,
       );
     }
+    const suggested = article.suggestedPrompts ?? [];
+    if (suggested.length > 0) {
+      io.stdout.write(`  suggested prompts: ${suggested.map((p) => `"${p.title}"`).join(", ")}\n`);
+    }
   }
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   if (existsSync(promptsDir)) {

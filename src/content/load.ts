@@ -5,6 +5,7 @@ import { ContentError } from "./errors.js";
 import { loadExamples } from "./examples.js";
 import { plainText, slugify } from "./markdown.js";
 import { type RawSection, splitSections } from "./split.js";
+import { readSuggestedPrompts } from "./suggested-prompts.js";
 import {
   type Article,
   FOCUS_LEVELS,
@@ -129,7 +130,8 @@ export function parseArticle(file: string, source: string, options: LoadOptions 
     seen.set(section.id, section.heading);
   }
   const excerpt = optionalString(file, data, "excerpt");
-  return { slug, title: title.trim(), file, excerpt, body, url, sections };
+  const suggestedPrompts = readSuggestedPrompts(file, data.suggested_prompts);
+  return { slug, title: title.trim(), file, excerpt, body, url, sections, suggestedPrompts };
 }
 
 function optionalString(file: string, data: Record<string, unknown>, key: string): string | null {

@@ -1,3 +1,5 @@
+import type { SuggestedPrompt } from "./suggested-prompts.js";
+
 export const FOCUS_LEVELS = ["narrow", "wide", "ic"] as const;
 export type FocusLevel = (typeof FOCUS_LEVELS)[number];
 
@@ -48,6 +50,8 @@ export interface Article {
   /** Link to the article itself, or null. */
   readonly url: string | null;
   readonly sections: readonly Section[];
+  /** Questions the assistant panel suggests when a thread starts (front matter `suggested_prompts`). */
+  readonly suggestedPrompts?: readonly SuggestedPrompt[];
 }
 
 /** A question labelled with the section that answers it: what the matcher learns from. */

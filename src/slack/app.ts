@@ -1,26 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, type CustomRoute, type Logger, type LogLevel } from "@slack/bolt";
+import { App, type CustomRoute, type LogLevel } from "@slack/bolt";
 import type { Config, SlackSettings } from "../config.js";
-import type { Library } from "../content/types.js";
-import type { Problems } from "../health.js";
-import type { Matcher } from "../match/matcher.js";
-import type { Store } from "../store/types.js";
 import { articlePage } from "./article-page.js";
 import { RecentEvents } from "./dedupe.js";
+import type { BotDeps } from "./deps.js";
 import { storeErrorIn, tellPersonItFailed } from "./failures.js";
 import { registerListeners } from "./listeners/index.js";
 import { GuardedHTTPReceiver } from "./receiver.js";
-
-/** Everything the listeners need, built once at start-up. */
-export interface BotDeps {
-  library: Library;
-  matcher: Matcher;
-  store: Store;
-  logger: Logger;
-  now: () => Date;
-  /** Problems found outside requests (e.g. Slack refusing the token in a delivery pass), for /healthz. */
-  problems?: Problems;
-}
 
 export interface SlackApp {
   app: App;

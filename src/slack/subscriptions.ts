@@ -1,17 +1,18 @@
 import type { RespondFn, SlashCommand, webApi } from "@slack/bolt";
 import { formatSchedule, isValidTimeZone, nextPromptAt, parseSchedule } from "../prompts/schedule.js";
-import type { PromptSchedule, Store, Subscription, SubscriptionTarget } from "../store/types.js";
-import type { BotDeps } from "./app.js";
+import type { PromptSchedule, Store, Subscription, SubscriptionTarget, Weekday } from "../store/types.js";
 import type { Command } from "./command.js";
-import { escapeMrkdwn } from "./mrkdwn.js";
-import type { Block, MessageView } from "./views/answer.js";
-
-export const SUBSCRIPTION_ACTIONS = {
-  subscribeMe: "subscribe_me",
-  subscribeChannel: "subscribe_channel",
-  forgetConfirm: "forget_me_confirm",
-  cancel: "subscription_cancel",
-} as const;
+import type { BotDeps } from "./deps.js";
+import type { MessageView } from "./views/answer.js";
+import { escapeMrkdwn } from "./views/mrkdwn.js";
+import {
+  chooseTargetView,
+  describeSubscription,
+  describeTarget,
+  forgetMeView,
+  formatLocal,
+  notice,
+} from "./views/subscriptions.js";
 
 /** Where the person typed the command: a DM with the bot, or a channel (public or private). */
 export function isDirectMessage(channelId: string): boolean {
@@ -28,31 +29,6 @@ export async function timeZoneOf(client: webApi.WebClient, userId: string, deps:
     deps.logger.warn(`Could not read the time zone of ${userId}; using UTC`, error);
   }
   return "UTC";
-}
-
-/** "Mon 30 Nov, 09:00 (Europe/Berlin)" */
-export function formatLocal(date: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(date);
-  return `${text} (${timeZone})`;
-}
-
-export function describeTarget(subscription: SubscriptionTarget): string {
-  return subscription.targetType === "channel" ? `<#${subscription.targetId}>` : "you, by direct message";
-}
-
-export function describeSubscription(subscription: Subscription): string {
-  const state = subscription.pausedReason
-    ? `:pause_button: paused: Slack said \`${escapeMrkdwn(subscription.pausedReason)}\` — fix it and run \`/em-focus subscribe\` again to resume`
-    : `next: ${formatLocal(subscription.nextPromptAt, subscription.timeZone)}${subscription.skipNext ? " — *will be skipped*" : ""}`;
-  return `• ${describeTarget(subscription)} — every ${formatSchedule(subscription.schedule)}; ${state}`;
 }
 
 /** Creates or changes a subscription; the next prompt is computed in the given zone. */
@@ -80,36 +56,17 @@ export async function subscribe(
   return { subscription, created: result.created };
 }
 
-function text(message: string): MessageView {
-  return { text: message, blocks: [{ type: "section", text: { type: "mrkdwn", text: message } }] };
-}
-
-function confirmView(
-  message: string,
-  buttons: { action: string; label: string; value: string; style?: "primary" | "danger" }[],
-): MessageView {
-  const blocks: Block[] = [
-    { type: "section", text: { type: "mrkdwn", text: message } },
-    {
-      type: "actions",
-      elements: [
-        ...buttons.map((b) => ({
-          type: "button" as const,
-          action_id: b.action,
-          text: { type: "plain_text" as const, text: b.label },
-          value: b.value,
-          ...(b.style ? { style: b.style } : {}),
-        })),
-        {
-          type: "button" as const,
-          action_id: SUBSCRIPTION_ACTIONS.cancel,
-          text: { type: "plain_text" as const, text: "Cancel" },
-          value: "cancel",
-        },
-      ],
-    },
-  ];
-  return { text: message, blocks };
+/** The schedule a subscribe button carries. Any channel in the value is ignored: values are untrusted. */
+export function readSchedule(value: string | undefined): PromptSchedule | null {
+  try {
+    const parsed = JSON.parse(value ?? "") as { w?: unknown; t?: unknown };
+    if (typeof parsed.w !== "number" || parsed.w < 0 || parsed.w > 6 || typeof parsed.t !== "string")
+      return null;
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(parsed.t)) return null;
+    return { weekday: parsed.w as Weekday, time: parsed.t };
+  } catch {
+    return null;
+  }
 }
 
 interface CommandTools {
@@ -135,31 +92,12 @@ export async function handleSubscriptionCommand(
     case "subscribe": {
       const parsed = parseSchedule(command.args);
       if (!parsed.ok) {
-        await reply(text(escapeMrkdwn(parsed.message)));
+        await reply(notice(escapeMrkdwn(parsed.message)));
         return;
       }
       const schedule = { weekday: parsed.weekday, time: parsed.time };
       if (!isDirectMessage(slash.channel_id)) {
-        // Only the schedule: where to send comes from the signed click itself (its channel).
-        const value = JSON.stringify({ w: schedule.weekday, t: schedule.time });
-        await reply(
-          confirmView(
-            `Weekly reflection prompts every *${formatSchedule(schedule)}*. Where should they go?`,
-            [
-              {
-                action: SUBSCRIPTION_ACTIONS.subscribeMe,
-                label: "To me, privately",
-                value,
-                style: "primary",
-              },
-              {
-                action: SUBSCRIPTION_ACTIONS.subscribeChannel,
-                label: "To this channel (team reflection)",
-                value,
-              },
-            ],
-          ),
-        );
+        await reply(chooseTargetView(schedule));
         return;
       }
       const timeZone = await timeZoneOf(client, slash.user_id, deps);
@@ -172,7 +110,7 @@ export async function handleSubscriptionCommand(
         now,
       );
       await reply(
-        text(
+        notice(
           `${created ? "Subscribed" : "Updated"}: a reflection prompt every *${formatSchedule(schedule)}* your time. First one: ${formatLocal(subscription.nextPromptAt, timeZone)}.\n\`/em-focus status\` · \`/em-focus skip\` · \`/em-focus unsubscribe\``,
         ),
       );
@@ -181,7 +119,7 @@ export async function handleSubscriptionCommand(
     case "status": {
       const subscriptions = await deps.store.listSubscriptionsForUser(teamId, slash.user_id);
       await reply(
-        text(
+        notice(
           subscriptions.length === 0
             ? "You have no weekly reflection prompts. Start with `/em-focus subscribe [day] [time]`, e.g. `/em-focus subscribe mon 9am`."
             : `*Your weekly reflection prompts*\n${subscriptions.map(describeSubscription).join("\n")}`,
@@ -196,20 +134,20 @@ export async function handleSubscriptionCommand(
         !isDirectMessage(slash.channel_id) && (await deps.store.findSubscription(here)) ? here : me;
       const subscription = await deps.store.findSubscription(target);
       if (!subscription) {
-        await reply(text("There is no weekly prompt to change here. `/em-focus subscribe` starts one."));
+        await reply(notice("There is no weekly prompt to change here. `/em-focus subscribe` starts one."));
         return;
       }
       if (command.kind === "skip") {
         await deps.store.setSkipNext(subscription.id, true, now);
         await reply(
-          text(
+          notice(
             `The next prompt for ${describeTarget(target)} (${formatLocal(subscription.nextPromptAt, subscription.timeZone)}) will be skipped.`,
           ),
         );
       } else {
         await deps.store.deleteSubscription(target);
         await reply(
-          text(
+          notice(
             `Stopped the weekly prompts for ${describeTarget(target)}. Your past answers are kept; \`/em-focus forget-me\` deletes them.`,
           ),
         );
@@ -217,19 +155,7 @@ export async function handleSubscriptionCommand(
       return;
     }
     case "forget-me":
-      await reply(
-        confirmView(
-          "Delete everything em-focus stores about you: your subscriptions, the prompts sent to you, your answers and notes, and your feedback? This cannot be undone.",
-          [
-            {
-              action: SUBSCRIPTION_ACTIONS.forgetConfirm,
-              label: "Delete my data",
-              value: slash.user_id,
-              style: "danger",
-            },
-          ],
-        ),
-      );
+      await reply(forgetMeView(slash.user_id));
       return;
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
+import { FakeAssistantThreads, validateContextActions } from "./fake-assistant.js";
 import {
   BOT_ID,
   BOT_NAME,
@@ -121,6 +122,9 @@ export interface FakeSlack {
   setThread(channel: string, threadTs: string, messages: readonly SlackMessage[]): void;
   /** Current messages of a thread, including replies the app posted into it. */
   thread(channel: string, threadTs: string): SlackMessage[] | undefined;
+  /** The assistant status shown in a thread now (cleared by `""` or by the app's reply there). */
+  assistantStatus(channel: string, threadTs: string): string | undefined;
+  assistantTitle(channel: string, threadTs: string): string | undefined;
   setUser(id: string, user: Partial<FakeUser>): void;
   setChannel(id: string, channel: Partial<FakeChannel>): void;
   /** Replace the default answer of a method; returns an undo function. */
@@ -137,7 +141,7 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-const JSON_FIELDS = ["blocks", "attachments", "view", "metadata"] as const;
+const JSON_FIELDS = ["blocks", "attachments", "view", "metadata", "prompts", "loading_messages"] as const;
 const MAX_TEXT = 40_000;
 const MAX_SCHEDULE_AHEAD_SECONDS = 120 * 24 * 60 * 60;
 const DEFAULT_TZ = "America/New_York";
@@ -370,6 +374,8 @@ export function validateBlocks(blocks: unknown, maxBlocks: number): string[] {
         });
       }
       checkElement(block.accessory, `${at}/accessory`, problems);
+    } else if (block.type === "context_actions") {
+      validateContextActions(block, at, problems);
     } else if (block.type === "header") {
       checkTextObject(block.text, 150, `${at}/text`, problems);
     } else if (block.type === "actions" && Array.isArray(block.elements)) {
@@ -477,6 +483,7 @@ class FakeSlackServer implements FakeSlack {
   private failPredicates = new Map<string, FailurePredicate[]>();
   private responseFailures: Array<{ status: number; body: string; remaining: number }> = [];
   private rateLimits = new Map<string, RateLimitState>();
+  private readonly assistant = new FakeAssistantThreads();
 
   constructor(private readonly options: FakeSlackOptions) {
     this.now = options.now ?? Date.now;
@@ -567,6 +574,14 @@ class FakeSlackServer implements FakeSlack {
       threadKey(channel, threadTs),
       messages.map((message) => ({ ...message })),
     );
+  }
+
+  assistantStatus(channel: string, threadTs: string): string | undefined {
+    return this.assistant.status(channel, threadTs);
+  }
+
+  assistantTitle(channel: string, threadTs: string): string | undefined {
+    return this.assistant.title(channel, threadTs);
   }
 
   thread(channel: string, threadTs: string): SlackMessage[] | undefined {
@@ -665,6 +680,7 @@ class FakeSlackServer implements FakeSlack {
     this.failPredicates = new Map();
     this.responseFailures = [];
     this.rateLimits = new Map();
+    this.assistant.reset();
     this.latencyMs = this.options.latencyMs ?? 0;
   }
 
@@ -960,12 +976,9 @@ class FakeSlackServer implements FakeSlack {
         };
       case "reactions.add":
       case "reactions.remove":
-      case "assistant.threads.setStatus":
-      case "assistant.threads.setSuggestedPrompts":
-      case "assistant.threads.setTitle":
         return () => ok();
       default:
-        return undefined;
+        return this.assistant.handler(method);
     }
   }
 
@@ -1031,6 +1044,7 @@ class FakeSlackServer implements FakeSlack {
       ...fields,
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
     };
+    this.assistant.messagePosted(channel, threadTs);
     if (threadTs === undefined) {
       this.threads.set(threadKey(channel, ts), [message]);
     } else {

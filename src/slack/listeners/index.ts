@@ -1,26 +1,13 @@
 import type { App } from "@slack/bolt";
-import { PROMPT_ANSWER_ACTIONS } from "../../prompts/render.js";
-import type { BotDeps } from "../app.js";
-import { HOME_ACTIONS, SCHEDULE_MODAL } from "../home.js";
-import { NOTE_MODAL, PROMPT_NOTE_ACTION } from "../prompt-actions.js";
-import { SUBSCRIPTION_ACTIONS } from "../subscriptions.js";
+import type { BotDeps } from "../deps.js";
 import { stripControl } from "../text.js";
-import { ACTIONS } from "../views/answer.js";
-import { registerActions } from "./actions.js";
-import { COMMAND, registerCommands } from "./commands.js";
-import { registerEvents } from "./events.js";
-
-/** Every button the app renders; a click on anything else (an old message's button) is acked and dropped. */
-export const KNOWN_ACTION_IDS: ReadonlySet<string> = new Set([
-  ...Object.values(ACTIONS),
-  ...Object.values(SUBSCRIPTION_ACTIONS),
-  ...Object.values(PROMPT_ANSWER_ACTIONS),
-  ...Object.values(HOME_ACTIONS),
-  PROMPT_NOTE_ACTION,
-]);
-
-/** Every modal the app opens; a submission of anything else is acked and dropped. */
-export const KNOWN_VIEW_CALLBACK_IDS: ReadonlySet<string> = new Set([NOTE_MODAL, SCHEDULE_MODAL]);
+import { registerActions } from "./actions/index.js";
+import { registerAssistant } from "./assistant/index.js";
+import { COMMAND } from "./commands/em-focus.js";
+import { registerCommands } from "./commands/index.js";
+import { registerEvents } from "./events/index.js";
+import { Listeners } from "./registry.js";
+import { registerViews } from "./views/index.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -31,7 +18,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * acknowledgement for (an unknown button, modal, command, shortcut, a submission without state, a
  * payload with no user) is acked at once instead of timing out into a 404.
  */
-export function isHandled(body: Record<string, unknown>): boolean {
+export function isHandled(body: Record<string, unknown>, listeners: Listeners): boolean {
   if (body.type === "event_callback") return true;
   if (typeof body.command === "string") return body.command === COMMAND && typeof body.user_id === "string";
   const user = body.user;
@@ -39,14 +26,15 @@ export function isHandled(body: Record<string, unknown>): boolean {
   if (body.type === "block_actions") {
     const actions = body.actions;
     return (
-      Array.isArray(actions) && actions.some((a) => isRecord(a) && KNOWN_ACTION_IDS.has(String(a.action_id)))
+      Array.isArray(actions) &&
+      actions.some((a) => isRecord(a) && listeners.handlesButton(String(a.action_id)))
     );
   }
   if (body.type === "view_submission") {
     const view = body.view;
     return (
       isRecord(view) &&
-      KNOWN_VIEW_CALLBACK_IDS.has(String(view.callback_id)) &&
+      listeners.handlesSubmission(String(view.callback_id)) &&
       isRecord(view.state) &&
       isRecord(view.state.values)
     );
@@ -67,9 +55,11 @@ export function cleanValue(value: string): string {
   }
 }
 
-export function registerListeners(app: App, deps: BotDeps): void {
+/** Registers every listener of the app, behind a gate that acks what none of them answers. */
+export function registerListeners(app: App, deps: BotDeps): Listeners {
+  const listeners = new Listeners(app);
   app.use(async ({ body, ack, next }) => {
-    if (!isHandled(body as unknown as Record<string, unknown>)) {
+    if (!isHandled(body as unknown as Record<string, unknown>, listeners)) {
       deps.logger.debug("Acknowledging a request this version does not handle");
       await ack?.();
       return;
@@ -85,6 +75,10 @@ export function registerListeners(app: App, deps: BotDeps): void {
     await next();
   });
   registerCommands(app, deps);
+  // Before the DM listener: the panel's Assistant takes DM thread messages so they are answered once.
+  registerAssistant(app, listeners, deps);
   registerEvents(app, deps);
-  registerActions(app, deps);
+  registerActions(listeners, deps);
+  registerViews(listeners, deps);
+  return listeners;
 }

@@ -2,7 +2,7 @@ import type { types } from "@slack/bolt";
 import { LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
 import type { Answer } from "../../match/answer.js";
 import { cleanQuestion } from "../../match/question.js";
-import { escapeMrkdwn, markdownToMrkdwn, truncate } from "../mrkdwn.js";
+import { escapeMrkdwn, markdownToMrkdwn, truncate } from "./mrkdwn.js";
 
 export type Block = types.KnownBlock;
 

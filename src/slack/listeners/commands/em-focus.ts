@@ -1,15 +1,16 @@
-import type { App } from "@slack/bolt";
-import { answerQuestion } from "../../match/answer.js";
-import type { BotDeps } from "../app.js";
-import { parseCommand } from "../command.js";
-import { handleSubscriptionCommand } from "../subscriptions.js";
-import { stripControl } from "../text.js";
-import { overviewView, replyView } from "../views/answer.js";
+import type { Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { answerQuestion } from "../../../match/answer.js";
+import { parseCommand } from "../../command.js";
+import type { BotDeps } from "../../deps.js";
+import { handleSubscriptionCommand } from "../../subscriptions.js";
+import { stripControl } from "../../text.js";
+import { overviewView, replyView } from "../../views/answer.js";
 
 export const COMMAND = "/em-focus";
 
-export function registerCommands(app: App, deps: BotDeps): void {
-  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+/** `/em-focus <question>`, `/em-focus help` and the subscription subcommands. */
+export function emFocusCommand(deps: BotDeps): Middleware<SlackCommandMiddlewareArgs> {
+  return async ({ command, ack, respond, client }) => {
     const parsed = parseCommand(stripControl(command.text ?? ""));
     if (parsed.kind === "help") {
       await ack({ response_type: "ephemeral", ...overviewView(deps.library) });
@@ -23,5 +24,5 @@ export function registerCommands(app: App, deps: BotDeps): void {
     }
     await ack();
     await handleSubscriptionCommand(parsed, command, { deps, client, respond });
-  });
+  };
 }

@@ -1,0 +1,24 @@
+import type { Logger } from "@slack/bolt";
+import type { Library } from "../content/types.js";
+import type { Problems } from "../health.js";
+import type { Matcher } from "../match/matcher.js";
+import type { Store } from "../store/types.js";
+
+/** Everything the listeners need, built once at start-up. */
+export interface BotDeps {
+  library: Library;
+  matcher: Matcher;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  /** Problems found outside requests (e.g. Slack refusing the token in a delivery pass), for /healthz. */
+  problems?: Problems;
+}
+
+/**
+ * The workspace a click or submission comes from, from the signed payload: the payload's team, or
+ * the clicker's own (org-wide installs on Enterprise Grid send no team).
+ */
+export function teamOf(body: { team?: { id?: string } | null; user: { team_id?: string } }): string {
+  return body.team?.id ?? body.user.team_id ?? "";
+}

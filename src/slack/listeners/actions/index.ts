@@ -1,0 +1,34 @@
+import { PROMPT_ANSWER_ACTIONS } from "../../../prompts/render.js";
+import type { BotDeps } from "../../deps.js";
+import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../../views/answer.js";
+import { HOME_ACTIONS } from "../../views/home.js";
+import { ADD_NOTE_ACTION } from "../../views/prompt.js";
+import { SUBSCRIPTION_ACTIONS } from "../../views/subscriptions.js";
+import type { Listeners } from "../registry.js";
+import { alsoRelevant, feedback, otherLevels, share } from "./answer-buttons.js";
+import { openSchedule, stopPrompts } from "./home-buttons.js";
+import { addNote, answerPrompt } from "./prompt-buttons.js";
+import { cancel, forgetMe, subscribeTarget } from "./subscription-buttons.js";
+
+export function registerActions(listeners: Listeners, deps: BotDeps): void {
+  listeners.button(ACTIONS.share, share(deps));
+  listeners.button(ACTIONS.otherLevels, otherLevels(deps));
+  listeners.button(ACTIONS.helpful, feedback(deps, true));
+  listeners.button(ACTIONS.notHelpful, feedback(deps, false));
+  for (const actionId of ALSO_RELEVANT_ACTIONS) listeners.button(actionId, alsoRelevant(deps));
+
+  listeners.button(SUBSCRIPTION_ACTIONS.cancel, cancel);
+  listeners.button(SUBSCRIPTION_ACTIONS.subscribeMe, subscribeTarget(deps, SUBSCRIPTION_ACTIONS.subscribeMe));
+  listeners.button(
+    SUBSCRIPTION_ACTIONS.subscribeChannel,
+    subscribeTarget(deps, SUBSCRIPTION_ACTIONS.subscribeChannel),
+  );
+  listeners.button(SUBSCRIPTION_ACTIONS.forgetConfirm, forgetMe(deps));
+
+  for (const actionId of Object.values(PROMPT_ANSWER_ACTIONS))
+    listeners.button(actionId, answerPrompt(deps, actionId));
+  listeners.button(ADD_NOTE_ACTION, addNote(deps));
+
+  listeners.button(HOME_ACTIONS.stop, stopPrompts(deps));
+  listeners.button(HOME_ACTIONS.schedule, openSchedule(deps));
+}

@@ -1,0 +1,42 @@
+import type { Middleware } from "@slack/bolt";
+import { type BotDeps, teamOf } from "../../deps.js";
+import { NOTHING_SAVED } from "../../failures.js";
+import { NOT_YOURS } from "../../prompt-answers.js";
+import { stripControl } from "../../text.js";
+import type { SubmissionArgs } from "../registry.js";
+
+/** A note on an answered prompt. */
+export const saveNote =
+  (deps: BotDeps): Middleware<SubmissionArgs> =>
+  async ({ ack, view, body }) => {
+    const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
+    // private_metadata was checked when the modal opened; checked again, as the view can be stale.
+    const teamId = teamOf(body);
+    const delivery = await deps.store.getDelivery(view.private_metadata);
+    const notTheirs =
+      delivery !== undefined &&
+      (delivery.teamId !== teamId || (delivery.targetType === "user" && delivery.targetId !== body.user.id));
+    if (notTheirs) {
+      await ack({ response_action: "errors", errors: { note: NOT_YOURS } });
+      return;
+    }
+    // Stored before the modal closes: if the write fails, the modal stays open with the note in it
+    // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
+    // a choice clicked meanwhile on the prompt is kept.
+    let saved: Awaited<ReturnType<typeof deps.store.setAnswerNote>>;
+    try {
+      saved = await deps.store.setAnswerNote(view.private_metadata, body.user.id, note === "" ? null : note);
+    } catch (error) {
+      deps.logger.error("The store failed while saving a note", error);
+      await ack({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      return;
+    }
+    if (!saved) {
+      await ack({
+        response_action: "errors",
+        errors: { note: "Choose Narrow, Wide or IC on the prompt first." },
+      });
+      return;
+    }
+    await ack();
+  };

@@ -1,0 +1,149 @@
+import type { types } from "@slack/bolt";
+import type { SuggestedPrompt } from "../../content/suggested-prompts.js";
+import { SUGGESTED_PROMPT_LIMITS } from "../../content/suggested-prompts.js";
+import type { Library } from "../../content/types.js";
+import type { Answer } from "../../match/answer.js";
+import { cleanQuestion } from "../../match/question.js";
+import { ACTIONS, type Block, encodeAnswerRef, type MessageView, replyView } from "./answer.js";
+import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+
+/** The action of the native 👍/👎 (`feedback_buttons`) on answers in the assistant panel. */
+export const ASSISTANT_ACTIONS = { feedback: "assistant_feedback" } as const;
+
+const FEEDBACK_BLOCK = "assistant_feedback";
+const PANEL_ACTIONS_BLOCK = "assistant_answer_actions";
+
+/** Slack keeps a thread title short in the history list; ours stays well inside it. */
+export const THREAD_TITLE_MAX = 60;
+
+/** The greeting when someone opens the panel. Content, not people, writes every word of it. */
+export function greetingView(library: Library): MessageView {
+  const title = library.articles[0]?.title ?? "Levels of Engineering (Management) Focus";
+  const text = `Hi! Ask me where to put your focus as an engineering leader — I answer with the part of “${escapeMrkdwn(title)}” that fits: Narrow, Wide or IC. Pick a suggestion or type your own question.`;
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}
+
+/** The suggested prompts of the library, in article order, at most as many as Slack shows. */
+export function panelPrompts(library: Library): SuggestedPrompt[] {
+  return library.articles
+    .flatMap((article) => article.suggestedPrompts ?? [])
+    .slice(0, SUGGESTED_PROMPT_LIMITS.count)
+    .map(({ title, message }) => ({ title, message }));
+}
+
+/** The thread's title: the question as the person meant it, shortened; null when nothing is left. */
+export function threadTitle(question: string): string | null {
+  // Without markup, and without angle brackets a decoded "&lt;!channel&gt;" would bring back.
+  const words = cleanQuestion(question).replace(/[<>]/g, " ").replace(/\s+/g, " ").trim();
+  return words === "" ? null : truncate(words, THREAD_TITLE_MAX);
+}
+
+/** What a feedback button carries: only which section was rated and how. Untrusted when it comes back. */
+export interface FeedbackRef {
+  article: string;
+  section: string;
+  helpful: boolean;
+}
+
+export function encodeFeedback(ref: FeedbackRef): string {
+  return JSON.stringify({ a: ref.article, s: ref.section, h: ref.helpful ? 1 : 0 });
+}
+
+export function decodeFeedback(value: unknown): FeedbackRef | null {
+  if (typeof value !== "string" || value.length > 2000) return null;
+  try {
+    const parsed = JSON.parse(value) as { a?: unknown; s?: unknown; h?: unknown };
+    if (typeof parsed.a !== "string" || typeof parsed.s !== "string") return null;
+    if (parsed.h !== 0 && parsed.h !== 1) return null;
+    return { article: parsed.a, section: parsed.s, helpful: parsed.h === 1 };
+  } catch {
+    return null;
+  }
+}
+
+function plain(text: string): types.PlainTextElement {
+  return { type: "plain_text", text, emoji: true };
+}
+
+/**
+ * The answer in a panel thread: the same card as `/em-focus` (level, guidance, why, link, "Also
+ * relevant"), with "Other levels", and Slack's native 👍/👎 in a `context_actions` block in place of
+ * the slash command's feedback buttons. "Share in channel" is left out: the panel is private already.
+ * No guidance and the overview come as everywhere else, without buttons.
+ */
+export function panelAnswerView(library: Library, answer: Answer): MessageView {
+  const view = replyView(library, answer);
+  const section = answer.section;
+  if (!section) return view;
+  const blocks: Block[] = [
+    ...view.blocks,
+    {
+      type: "actions",
+      block_id: PANEL_ACTIONS_BLOCK,
+      elements: [
+        {
+          type: "button",
+          action_id: ACTIONS.otherLevels,
+          text: plain("Other levels"),
+          value: encodeAnswerRef({
+            article: section.article,
+            section: section.id,
+            question: answer.question,
+          }),
+        },
+      ],
+    },
+    {
+      type: "context_actions",
+      block_id: FEEDBACK_BLOCK,
+      elements: [
+        {
+          type: "feedback_buttons",
+          action_id: ASSISTANT_ACTIONS.feedback,
+          positive_button: {
+            text: plain("👍"),
+            accessibility_label: "This answer helped",
+            value: encodeFeedback({ article: section.article, section: section.id, helpful: true }),
+          },
+          negative_button: {
+            text: plain("👎"),
+            accessibility_label: "This answer did not help",
+            value: encodeFeedback({ article: section.article, section: section.id, helpful: false }),
+          },
+        },
+      ],
+    },
+  ];
+  return { text: view.text, blocks };
+}
+
+/** Whether a message (from a click's payload) is a panel answer, so a redrawn answer stays one. */
+export function isPanelAnswer(message: unknown): boolean {
+  const blocks = (message as { blocks?: unknown } | null | undefined)?.blocks;
+  return (
+    Array.isArray(blocks) &&
+    blocks.some((block) => (block as { block_id?: unknown })?.block_id === FEEDBACK_BLOCK)
+  );
+}
+
+export const FEEDBACK_THANKS = {
+  helpful: "👍 Thanks — glad it helped.",
+  notHelpful: "👎 Thanks — noted. The authors use this to improve the guidance.",
+} as const;
+
+export const FEEDBACK_REFUSED =
+  "I can only take feedback on answers in your own conversation with me, so I did not record that.";
+
+export const FEEDBACK_UNCHECKED =
+  "I could not check that answer just now, so your feedback was not recorded. Please try again in a moment.";
+
+export const FEEDBACK_NOT_SAVED =
+  "Sorry — I could not save your feedback just now. Please try again in a moment.";
+
+export const FEEDBACK_GONE =
+  "That answer is no longer in the article (the content changed), so there is nothing to rate. Ask again to get the current guidance.";
+
+export const ANSWER_FAILED = "Sorry — I could not send the answer just now. Please ask again in a moment.";
+
+/** The status while an answer is on its way: Slack shows "<app> is reading the article…". */
+export const THINKING_STATUS = "is reading the article…";

@@ -1,0 +1,147 @@
+import type { types } from "@slack/bolt";
+import type { Library } from "../../content/types.js";
+import { LEVEL_NAMES } from "../../content/types.js";
+import { PROMPT_ANSWER_LABELS } from "../../prompts/render.js";
+import { formatSchedule, WEEKDAY_NAMES } from "../../prompts/schedule.js";
+import type { AnswerChoice, AnswerHistory, PromptSchedule, Subscription } from "../../store/types.js";
+import { type Block, LIMITS, levelSections, overviewBlocks } from "./answer.js";
+import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { describeSubscription } from "./subscriptions.js";
+
+export const HOME_ACTIONS = { schedule: "home_schedule", stop: "home_stop" } as const;
+export const SCHEDULE_MODAL = "schedule_modal";
+/** Weeks of answers the Home tab shows. */
+export const HISTORY_WEEKS = 12;
+const BAR: Record<AnswerChoice, string> = { narrow: "🟦", wide: "🟩", ic: "🟧", skip: "⬜" };
+
+/** The last weeks as one text row each: the chart of the person's own pattern. */
+export function historyChart(history: AnswerHistory): string {
+  return history.weeks
+    .map(
+      (week) =>
+        `\`${week.weekStart}\` ${week.choice ? `${BAR[week.choice]} ${PROMPT_ANSWER_LABELS[week.choice]}` : "· no answer"}`,
+    )
+    .join("\n");
+}
+
+export function mostChosenLevel(history: AnswerHistory): "narrow" | "wide" | "ic" | null {
+  const ranked = (["narrow", "wide", "ic"] as const)
+    .map((level) => ({ level, count: history.counts[level] }))
+    .filter((entry) => entry.count > 0)
+    .sort((a, b) => b.count - a.count);
+  return ranked[0]?.level ?? null;
+}
+
+export function homeView(
+  library: Library,
+  subscription: Subscription | undefined,
+  history: AnswerHistory | null,
+): types.HomeView {
+  const blocks: Block[] = [...overviewBlocks(library), { type: "divider" }];
+  blocks.push({ type: "header", text: { type: "plain_text", text: "Weekly reflection" } });
+  blocks.push({
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: subscription
+        ? describeSubscription(subscription)
+        : "Get one short question a week about where your focus went, answer with one click, and watch your pattern here.",
+    },
+  });
+  blocks.push({
+    type: "actions",
+    elements: [
+      {
+        type: "button",
+        action_id: HOME_ACTIONS.schedule,
+        text: { type: "plain_text", text: subscription ? "Change day and time" : "Subscribe" },
+        style: "primary",
+      },
+      ...(subscription
+        ? [
+            {
+              type: "button" as const,
+              action_id: HOME_ACTIONS.stop,
+              text: { type: "plain_text" as const, text: "Stop" },
+              confirm: {
+                title: { type: "plain_text" as const, text: "Stop weekly prompts?" },
+                text: { type: "plain_text" as const, text: "Your past answers are kept." },
+                confirm: { type: "plain_text" as const, text: "Stop" },
+                deny: { type: "plain_text" as const, text: "Keep them" },
+              },
+            },
+          ]
+        : []),
+    ],
+  });
+  if (history?.weeks.some((week) => week.choice)) {
+    const { counts } = history;
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(
+          `*Your last ${history.weeks.length} weeks*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
+          LIMITS.sectionText,
+        ),
+      },
+    });
+    const level = mostChosenLevel(history);
+    const section = level ? levelSections(library).find((s) => s.level === level) : undefined;
+    if (level && section) {
+      blocks.push({
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: truncate(
+              `Mostly *${LEVEL_NAMES[level]}* lately. The article: ${escapeMrkdwn(section.summary)}${section.url ? ` <${section.url}|Read more>` : ""}`,
+              LIMITS.contextText,
+            ),
+          },
+        ],
+      });
+    }
+  }
+  return { type: "home", blocks: blocks.slice(0, 100) };
+}
+
+export function scheduleModal(current: PromptSchedule | undefined): types.ModalView {
+  const weekday = current?.weekday ?? 1;
+  const option = (day: number) => ({
+    text: { type: "plain_text" as const, text: WEEKDAY_NAMES[day] ?? "" },
+    value: String(day),
+  });
+  return {
+    type: "modal",
+    callback_id: SCHEDULE_MODAL,
+    title: { type: "plain_text", text: "Weekly reflection" },
+    submit: { type: "plain_text", text: "Save" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "weekday",
+        label: { type: "plain_text", text: "Day" },
+        element: {
+          type: "static_select",
+          action_id: "weekday",
+          initial_option: option(weekday),
+          options: [1, 2, 3, 4, 5, 6, 0].map(option),
+        },
+      },
+      {
+        type: "input",
+        block_id: "time",
+        label: { type: "plain_text", text: "Time (your own time zone)" },
+        element: { type: "timepicker", action_id: "time", initial_time: current?.time ?? "09:00" },
+      },
+      {
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `Currently: ${current ? formatSchedule(current) : "not subscribed"}` },
+        ],
+      },
+    ],
+  };
+}
