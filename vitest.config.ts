@@ -14,6 +14,8 @@ const UNIT = [
   "tests/match-cache.test.ts",
   "tests/prompts-content.test.ts",
   "tests/prompts-schedule.test.ts",
+  "tests/slack-views.test.ts",
+  "tests/suggested-prompts.test.ts",
 ];
 
 export default defineConfig({

@@ -22,7 +22,15 @@ const matcher = new Matcher(library);
 /** Records what the listeners register; no request is ever sent. */
 function recordingApp(): App {
   const noop = () => undefined;
-  return { use: noop, command: noop, event: noop, message: noop, action: noop, view: noop } as unknown as App;
+  return {
+    use: noop,
+    command: noop,
+    event: noop,
+    message: noop,
+    action: noop,
+    view: noop,
+    assistant: noop,
+  } as unknown as App;
 }
 
 const listeners = registerListeners(recordingApp(), { library, matcher } as unknown as BotDeps);
