@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
-import type { ClaimDueDeliveryInput, Delivery, LeaseInput, RecordUnsentDeliveryInput } from "./deliveries.js";
+import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
+import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
+import * as claims from "./delivery-claims.js";
 import type { Feedback, FeedbackInput } from "./feedback.js";
 import * as feedback from "./feedback.js";
 import { type StoreHealth, storeHealth } from "./health.js";
@@ -29,7 +31,7 @@ export interface ForgetReport {
 /**
  * The table modules' functions bound to one database, under the names the Slack listeners and the
  * delivery pass call. Each method is documented where it is written: subscriptions.ts,
- * deliveries.ts, prompt-answers.ts, feedback.ts.
+ * delivery-claims.ts, deliveries.ts, prompt-answers.ts, feedback.ts.
  */
 export interface Store {
   readonly dialect: DialectName;
@@ -112,8 +114,8 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
     setSkipNext: (id, skipNext, now) => subscriptions.setSkipNext(db, id, skipNext, now),
     deleteSubscription: (target) => subscriptions.deleteSubscription(db, target),
 
-    claimDueDelivery: (input) => deliveries.claimDueDelivery(db, input),
-    recordUnsentDelivery: (input) => deliveries.recordUnsentDelivery(db, input),
+    claimDueDelivery: (input) => claims.claimDueDelivery(db, input),
+    recordUnsentDelivery: (input) => claims.recordUnsentDelivery(db, input),
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
     extendDeliveryLease: (id, lease) => deliveries.extendDeliveryLease(db, id, lease),
