@@ -3,9 +3,6 @@ import { DeliveryPass } from "./delivery-pass.js";
 import { SlackTokenError } from "./slack-errors.js";
 
 export {
-  DEFAULT_LEASE_MS,
-  DEFAULT_MAX_LATENESS_MS,
-  DEFAULT_RETRY_DELAYS_MS,
   type DeliverOptions,
   type DeliveryLogger,
   type DeliveryReport,

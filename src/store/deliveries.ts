@@ -5,7 +5,7 @@ import {
   oneOf,
   rowsChanged,
   type SubscriptionTarget,
-  TARGET_TYPES,
+  targetOf,
   toDate,
   toOptionalDate,
 } from "./rows.js";
@@ -77,9 +77,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
-    teamId: row.team_id,
-    targetType: oneOf(TARGET_TYPES, row.target_type, "target type"),
-    targetId: row.target_id,
+    ...targetOf(row),
     dueAt: toDate(row.due_at),
     promptId: row.prompt_id,
     status: oneOf(DELIVERY_STATUSES, row.status, "delivery status"),

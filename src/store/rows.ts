@@ -9,7 +9,7 @@ export type DialectName = "sqlite" | "postgres";
 /** A person (DM) or a channel (team reflection). */
 export type TargetType = "user" | "channel";
 
-export const TARGET_TYPES: readonly TargetType[] = ["user", "channel"];
+const TARGET_TYPES: readonly TargetType[] = ["user", "channel"];
 
 /** Who a subscription or delivery is for. */
 export interface SubscriptionTarget {
@@ -17,6 +17,19 @@ export interface SubscriptionTarget {
   readonly targetType: TargetType;
   /** User id for a person, channel id for a channel. */
   readonly targetId: string;
+}
+
+/** The target columns of a subscriptions or deliveries row, checked. */
+export function targetOf(row: {
+  team_id: string;
+  target_type: string;
+  target_id: string;
+}): SubscriptionTarget {
+  return {
+    teamId: row.team_id,
+    targetType: oneOf(TARGET_TYPES, row.target_type, "target type"),
+    targetId: row.target_id,
+  };
 }
 
 /** A column value checked against the values the code knows; anything else is a corrupt row. */

@@ -4,10 +4,9 @@ import type { PromptSchedule, Weekday } from "../prompts/schedule.js";
 import {
   changed,
   type Db,
-  oneOf,
   rowsChanged,
   type SubscriptionTarget,
-  TARGET_TYPES,
+  targetOf,
   toDate,
   toOptionalDate,
 } from "./rows.js";
@@ -65,9 +64,7 @@ function parsePromptsUsed(json: string): string[] {
 function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
   return {
     id: row.id,
-    teamId: row.team_id,
-    targetType: oneOf(TARGET_TYPES, row.target_type, "target type"),
-    targetId: row.target_id,
+    ...targetOf(row),
     subscribedBy: row.subscribed_by,
     schedule: { weekday: Number(row.weekday) as Weekday, time: row.time },
     timeZone: row.time_zone,
