@@ -1,9 +1,30 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects: `unit` (pure functions and in-process commands, no app, process, database or
+ * server: `npm run test:unit`, seconds) and `integration` (everything else: the app over HTTP with
+ * a fake Slack, child processes, SQLite files, PostgreSQL when TEST_DATABASE_URL is set).
+ * `npm test` runs both.
+ */
+const UNIT = [
+  "tests/cli.test.ts",
+  "tests/config.test.ts",
+  "tests/content.test.ts",
+  "tests/match.test.ts",
+  "tests/match-cache.test.ts",
+  "tests/prompts-content.test.ts",
+  "tests/prompts-schedule.test.ts",
+  "tests/slack-views.test.ts",
+  "tests/suggested-prompts.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: UNIT } },
+      { extends: true, test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: UNIT } },
+    ],
   },
 });

@@ -58,7 +58,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     client: slack.app.client,
     prompts,
     logger,
-    ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+    ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     onReport: () => problems.clear("slack_token"),
     onError: (error) => {
       if (error instanceof SlackTokenError) problems.set("slack_token", error.message);

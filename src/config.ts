@@ -25,6 +25,8 @@ export interface Config {
   logLevel: LogLevel;
   /** A PostgreSQL URL, or a SQLite file path. */
   databaseUrl: string;
+  /** `EM_FOCUS_INSTANCE_ID`: names this process in delivery leases; null for host name and pid. */
+  instanceId: string | null;
   /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
   slack: SlackSettings | null;
 }
@@ -118,6 +120,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || null,
     logLevel,
     databaseUrl: env.DATABASE_URL?.trim() || "data/em-focus.db",
+    instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
   };
 }

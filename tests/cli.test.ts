@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -316,27 +315,5 @@ describe("commands", () => {
     expect(code).toBe(1);
     expect(err).toContain("LOG_LEVEL");
     expect(err).not.toMatch(/^\s+at /m);
-  });
-});
-
-describe("the em-focus process", () => {
-  it("answers three stdin lines with three JSON lines, in order", () => {
-    const result = spawnSync("npx", ["tsx", "src/cli.ts", "ask", "--json"], {
-      cwd: ROOT,
-      input:
-        "I miss coding, should I go back?\nwhat's a good laptop\nI now run three teams through their leads\n",
-      encoding: "utf8",
-      env: { ...process.env, CONTENT_DIR: CONTENT, CONTENT_BASE_URL: "", PUBLIC_URL: "" },
-      timeout: 15_000,
-    });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const lines = result.stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines.map(parseLine).map((v) => [v.question, v.answer?.section ?? null])).toEqual([
-      ["I miss coding, should I go back?", "ic"],
-      ["what's a good laptop", null],
-      ["I now run three teams through their leads", "wide"],
-    ]);
   });
 });

@@ -27,6 +27,7 @@ describe("readConfig", () => {
       host: null,
       logLevel: "info",
       databaseUrl: "data/em-focus.db",
+      instanceId: null,
       slack: null,
     });
   });
@@ -39,6 +40,7 @@ describe("readConfig", () => {
       HOST: "127.0.0.1",
       LOG_LEVEL: "DEBUG",
       DATABASE_URL: "postgres://u@db/em",
+      EM_FOCUS_INSTANCE_ID: " worker-2 ",
     });
     expect(config).toMatchObject({
       contentDir: "/srv/articles",
@@ -48,6 +50,7 @@ describe("readConfig", () => {
       host: "127.0.0.1",
       logLevel: "debug",
       databaseUrl: "postgres://u@db/em",
+      instanceId: "worker-2",
     });
   });
 
@@ -222,9 +225,7 @@ describe("createLogger", () => {
     ]);
   });
 
-  // Known bug (src/log.ts redact): the JSON.parse reviver calls redact() on every object node,
-  // including the root, which recurses until the stack overflows; the catch then turns every
-  // object into "[unloggable object]". Remove `.fails` once redact only rewrites string values.
+  // Regression: redact() once recursed on every object node and logged "[unloggable object]".
   it("keeps what is not secret in objects", () => {
     const { lines, sink } = fakeSink();
     createLogger("info", "em-focus", sink).info("answered", { section: "ic", user: "U123" });

@@ -458,9 +458,8 @@ describe("parseArticle", () => {
   });
 });
 
-// Known bug, reported to the lead: a thematic break (`---`, `***`) or an image-only paragraph becomes
-// a section whose id slugifies to "", so a valid article cannot be loaded ("has no usable id; give it
-// one in front matter"). `.fails` keeps the suite green until src/content/split.ts skips them.
+// A thematic break (`---`, `***`) or an image-only paragraph is not a section: its id would slugify
+// to "" and the article would not load.
 describe("breaks, images and comments", () => {
   it.each(["---", "***", "___", "![](diagram.png)"])("an article with a %j line loads", (line) => {
     const parsed = parseArticle(

@@ -8,9 +8,9 @@ import { startPromptDelivery } from "../src/prompts/scheduler.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "./helpers/fake-slack.js";
-import { postgresSchema } from "./helpers/postgres.js";
+import { postgresSchema, TEST_POSTGRES_URL } from "./helpers/postgres.js";
 
-const pgUrl = process.env.TEST_DATABASE_URL;
+const pgUrl = TEST_POSTGRES_URL;
 
 const TEAM = "T0DELIVER";
 const MINUTE = 60_000;

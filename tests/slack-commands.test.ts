@@ -195,7 +195,10 @@ describe("/em-focus over the real HTTP receiver", () => {
     expect(response.text).toBe("");
     const posted = await t.fake.waitForResponse((r) => r.id === "status-1");
     expect(posted.body.response_type ?? "ephemeral").toBe("ephemeral");
-    expect(typeof posted.body.text).toBe("string");
+    // U0STATUS has never subscribed: the reply says so and how to start.
+    expect(posted.body.text).toMatch(
+      /^You have no weekly reflection prompts\. Start with `\/em-focus subscribe/,
+    );
     if (posted.body.blocks !== undefined) expectValidBlocks(posted.body);
   });
 });

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
-import { postgresSchema } from "./helpers/postgres.js";
+import { postgresSchema, TEST_POSTGRES_URL } from "./helpers/postgres.js";
 
-const pgUrl = process.env.TEST_DATABASE_URL;
+const pgUrl = TEST_POSTGRES_URL;
 
 const TEAM = "T0STORE";
 const MONDAY_9_BERLIN = new Date("2026-03-09T08:00:00.000Z");

@@ -1,7 +1,13 @@
 import { Cron } from "croner";
-import type { PromptSchedule, Weekday } from "../store/types.js";
 
-export type { PromptSchedule, Weekday } from "../store/types.js";
+/** 0 = Sunday … 6 = Saturday, as in cron and `Date#getDay`. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** When a subscriber wants the prompt: a weekday and a local wall-clock time "HH:MM". */
+export interface PromptSchedule {
+  readonly weekday: Weekday;
+  readonly time: string;
+}
 
 export const DEFAULT_SCHEDULE: PromptSchedule = { weekday: 1, time: "09:00" };
 

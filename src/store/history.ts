@@ -1,4 +1,25 @@
-import type { AnswerChoice, AnswerHistory, HistoryWeek } from "./types.js";
+import type { AnswerChoice } from "../prompts/answer-choice.js";
+
+export interface HistoryWeek {
+  /** Local date (YYYY-MM-DD) of the Monday that starts the week, in the asked time zone. */
+  readonly weekStart: string;
+  /** The latest answer for a prompt due that week, or null when there was none. */
+  readonly choice: AnswerChoice | null;
+  readonly note: string | null;
+}
+
+export interface AnswerHistory {
+  /** Oldest week first; the last entry is the current week. */
+  readonly weeks: readonly HistoryWeek[];
+  /** How many of those weeks had each answer. */
+  readonly counts: Readonly<Record<AnswerChoice, number>>;
+}
+
+export interface HistoryOptions {
+  readonly weeks: number;
+  readonly now: Date;
+  readonly timeZone: string;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -48,10 +69,7 @@ export interface AnswerForHistory {
 }
 
 /** One row per week for the last `weeks` weeks (oldest first), the latest answer winning a week. */
-export function weeklyHistory(
-  answers: readonly AnswerForHistory[],
-  options: { weeks: number; now: Date; timeZone: string },
-): AnswerHistory {
+export function weeklyHistory(answers: readonly AnswerForHistory[], options: HistoryOptions): AnswerHistory {
   const starts: string[] = [];
   let start = weekStartIn(options.timeZone, options.now);
   for (let i = 0; i < options.weeks; i++) {

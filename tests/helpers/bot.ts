@@ -5,10 +5,10 @@ import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
-import { postgresSchema } from "./postgres.js";
+import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
 
-export { postgresSchema };
+export { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL };
 
 export const TEST_BOT_TOKEN = "xoxb-test-bot-token";
 export const TEST_SIGNING_SECRET = "test-signing-secret";
@@ -47,19 +47,6 @@ export interface StartTestBotOptions {
   postgresUrl?: string;
 }
 
-/** `TEST_DATABASE_URL`: a PostgreSQL server that suites also run against when it is set. */
-export const TEST_POSTGRES_URL: string | undefined = process.env.TEST_DATABASE_URL || undefined;
-
-/** The databases a suite should run against: always SQLite, PostgreSQL when `TEST_DATABASE_URL` is set. */
-export const TEST_DATABASES: ReadonlyArray<{ name: "sqlite" | "postgres"; postgresUrl?: string }> = [
-  { name: "sqlite" },
-  ...(TEST_POSTGRES_URL ? [{ name: "postgres" as const, postgresUrl: TEST_POSTGRES_URL }] : []),
-];
-
-/**
- * A fresh schema on a PostgreSQL server, so suites running at once never see each other's rows.
- * `url` connects with that schema as its search path; `drop()` removes it and everything in it.
- */
 /**
  * The environment `startBot` gets in tests: HTTP mode on a free loopback port, Web API calls to the
  * fake, the repository's content, a fresh SQLite file. Nothing is read from process.env or .env.

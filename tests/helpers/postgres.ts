@@ -1,3 +1,17 @@
+/*
+ * The one PostgreSQL set-up of the tests (and the benchmarks): suites run on SQLite always and also
+ * on the PostgreSQL server named by TEST_DATABASE_URL when it is set, each in a schema of its own.
+ */
+
+/** `TEST_DATABASE_URL`: a PostgreSQL server that suites also run against when it is set. */
+export const TEST_POSTGRES_URL: string | undefined = process.env.TEST_DATABASE_URL || undefined;
+
+/** The databases a suite should run against: always SQLite, PostgreSQL when `TEST_DATABASE_URL` is set. */
+export const TEST_DATABASES: ReadonlyArray<{ name: "sqlite" | "postgres"; postgresUrl?: string }> = [
+  { name: "sqlite" },
+  ...(TEST_POSTGRES_URL ? [{ name: "postgres" as const, postgresUrl: TEST_POSTGRES_URL }] : []),
+];
+
 /**
  * A schema of its own on a PostgreSQL server, so that CI, a developer and the benchmarks can run
  * against one database at once. The returned URL selects it through `search_path`.

@@ -1,17 +1,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { webApi } from "@slack/bolt";
-import { type Io, UsageError } from "../cli.js";
 import { type Config, ConfigError } from "../config.js";
 import { PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts } from "../content/prompts.js";
 import { createLogger } from "../log.js";
+import { type DeliveryReport, deliverDuePrompts } from "../prompts/deliver.js";
+import { SlackTokenError } from "../prompts/slack-errors.js";
+import { createWebClient } from "../slack-client.js";
 import { openStore } from "../store/open.js";
-import { type DeliveryReport, deliverDuePrompts } from "./deliver.js";
-import { SlackTokenError } from "./slack-errors.js";
-
-/** Generous for one call, yet well inside the delivery lease (see the note in deliver.ts). */
-const SLACK_CALL_TIMEOUT_MS = 30_000;
+import { type Io, UsageError } from "./usage.js";
 
 export function formatReport(report: DeliveryReport): string {
   return Object.entries(report)
@@ -20,12 +17,7 @@ export function formatReport(report: DeliveryReport): string {
 }
 
 /** `em-focus prompts deliver [--now <ISO time>]`: one delivery pass, as the running app does each minute. */
-export async function runPromptsCommand(
-  args: string[],
-  io: Io,
-  config: Config,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export async function runPromptsCommand(args: string[], io: Io, config: Config): Promise<number> {
   const [subcommand, ...rest] = args;
   if (subcommand !== "deliver") throw new UsageError('did you mean "em-focus prompts deliver"?');
   let now: Date | undefined;
@@ -54,13 +46,7 @@ export async function runPromptsCommand(
 
   const logger = createLogger(config.logLevel, "em-focus prompts");
   const prompts = loadPrompts(join(config.contentDir, PROMPTS_FOLDER));
-  const client = new webApi.WebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: SLACK_CALL_TIMEOUT_MS,
-    logger,
-  });
+  const client = createWebClient(config.slack.botToken, config.slack.apiUrl, logger);
   const store = await openStore(config.databaseUrl);
   try {
     const report = await deliverDuePrompts({
@@ -69,7 +55,7 @@ export async function runPromptsCommand(
       prompts,
       logger,
       ...(now ? { now } : {}),
-      ...(env.EM_FOCUS_INSTANCE_ID ? { instanceId: env.EM_FOCUS_INSTANCE_ID } : {}),
+      ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     });
     io.stdout.write(`prompts deliver: ${formatReport(report)}\n`);
     return report.errors > 0 ? 1 : 0;

@@ -1,0 +1,42 @@
+import { ConfigError, readConfig } from "../config.js";
+import { ContentError } from "../content/errors.js";
+import { ask } from "./ask.js";
+import { contentCheck } from "./content-check.js";
+import { type Io, USAGE, UsageError } from "./usage.js";
+
+/** Runs one CLI command and returns its exit code; errors meant for people never become stack traces. */
+export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case "ask":
+        return await ask(rest, io, readConfig(env));
+      case "content":
+        if (rest[0] !== "check" || rest.length > 1)
+          throw new UsageError('did you mean "em-focus content check"?');
+        return contentCheck(io, readConfig(env));
+      case "prompts": {
+        const { runPromptsCommand } = await import("./prompts.js");
+        return await runPromptsCommand(rest, io, readConfig(env));
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`em-focus: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ContentError || error instanceof ConfigError) {
+      io.stderr.write(`em-focus: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

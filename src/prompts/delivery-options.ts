@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Prompt } from "../content/prompts.js";
+import type { Store } from "../store/store.js";
+import type { RenderPrompt, SlackBlock } from "./render.js";
+
+/** `metadata.event_type` of every prompt message; its `event_payload.delivery_id` names the delivery. */
+export const PROMPT_METADATA_EVENT_TYPE = "em_focus_prompt";
+
+/** The part of Slack's WebClient that delivery uses; a WebClient fits as it is. */
+export interface PromptSlackClient {
+  readonly chat: {
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks?: SlackBlock[];
+      unfurl_links?: boolean;
+      unfurl_media?: boolean;
+      metadata?: { event_type: string; event_payload: Record<string, string> };
+    }): Promise<{ channel?: string; ts?: string }>;
+  };
+  readonly conversations: {
+    open(args: { users: string }): Promise<{ channel?: { id?: string } }>;
+    history(args: { channel: string; include_all_metadata?: boolean; limit?: number }): Promise<{
+      messages?: ReadonlyArray<{
+        ts?: string;
+        metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+      }>;
+    }>;
+  };
+  readonly users: {
+    info(args: { user: string }): Promise<{ user?: { tz?: string; deleted?: boolean } }>;
+  };
+}
+
+/** Bolt's Logger and `console` both fit. */
+export interface DeliveryLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+export interface DeliverOptions {
+  readonly store: Store;
+  readonly client: PromptSlackClient;
+  readonly prompts: readonly Prompt[];
+  /** Start of the pass (default: the current time); later timestamps advance from it in real time. */
+  readonly now?: Date;
+  /** Names this process in leases, so one instance never mistakes another's claim for its own. */
+  readonly instanceId?: string;
+  readonly logger?: DeliveryLogger;
+  /** Slack calls in flight at once (default 8). */
+  readonly concurrency?: number;
+  readonly renderPrompt?: RenderPrompt;
+  /** How long a claim stays with this pass before another may take it over (default 5 minutes). */
+  readonly leaseMs?: number;
+  /** Prompts later than this are recorded as missed instead of sent (default 12 hours). */
+  readonly maxLatenessMs?: number;
+  /** Wait before each retry after a passing error; one more failure after the last gives up. */
+  readonly retryDelaysMs?: readonly number[];
+  /** How many 429 waits one message may sit through in a pass before it is left for the next one. */
+  readonly maxRateLimitWaits?: number;
+  /** Rows read from the database at a time (default 500). */
+  readonly batchSize?: number;
+  /**
+   * Messages read from the target conversation, newest first, when looking for a prompt a crashed
+   * pass may have sent (default 15: Slack's ceiling for apps outside the Marketplace).
+   */
+  readonly historyLimit?: number;
+  /** For tests: how waiting for Retry-After is done (default: a timer). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DeliveryReport {
+  /** Deliveries this pass took: new claims plus retries and take-overs of expired claims. */
+  claimed: number;
+  sent: number;
+  /** Deliveries that failed for a passing reason and wait for a later pass. */
+  retried: number;
+  /** Prompts recorded as missed because they were too late to send. */
+  missed: number;
+  /** Subscriptions paused because their target cannot be reached. */
+  paused: number;
+  /** Deliveries given up on. */
+  failed: number;
+  /** Prompts not sent because the subscriber asked to skip them. */
+  skipped: number;
+  /** Unexpected errors; their claims are retried once the lease expires. */
+  errors: number;
+}
+
+export const MINUTE = 60_000;
+/** Waits before the retries after a passing error: 1, 5, 15, 60 and 60 minutes. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1, 5, 15, 60, 60].map((m) => m * MINUTE);
+/** How long a claim stays with its pass before another may take it over. */
+export const DEFAULT_LEASE_MS = 5 * MINUTE;
+/** Prompts later than this are recorded as missed. */
+export const DEFAULT_MAX_LATENESS_MS = 12 * 60 * MINUTE;
+
+/** Logs nothing: the default when no logger is given. */
+export const silentLogger: DeliveryLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Host name, process id and a random part: unique among the instances sharing a database. */
+export function defaultInstanceId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
