@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadLibrary, PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts, type Prompt } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
-import { renderPromptMessage } from "../src/prompts/render.js";
+import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store } from "../src/store/types.js";
 import {

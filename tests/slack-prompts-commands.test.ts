@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
-import { renderPromptMessage } from "../src/prompts/render.js";
 import { ACTIONS } from "../src/slack/views/answer.js";
+import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription } from "../src/store/types.js";
 import {

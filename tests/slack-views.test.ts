@@ -4,13 +4,17 @@ import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import { answerQuestion } from "../src/match/answer.js";
 import { Matcher } from "../src/match/matcher.js";
-import { renderPromptMessage } from "../src/prompts/render.js";
 import type { BotDeps } from "../src/slack/deps.js";
 import { registerListeners } from "../src/slack/listeners/index.js";
 import { answerView, otherLevelsView, overviewView, replyView } from "../src/slack/views/answer.js";
 import { greetingView, panelAnswerView } from "../src/slack/views/assistant.js";
 import { homeView, scheduleModal } from "../src/slack/views/home.js";
-import { answeredPromptBlocks, noteModal, privateConfirmation } from "../src/slack/views/prompt.js";
+import {
+  answeredPromptBlocks,
+  noteModal,
+  privateConfirmation,
+  renderPromptMessage,
+} from "../src/slack/views/prompt.js";
 import { chooseTargetView, forgetMeView, notice } from "../src/slack/views/subscriptions.js";
 import type { AnswerHistory, Delivery, Subscription } from "../src/store/types.js";
 import { validateBlocks } from "./helpers/fake-slack.js";

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { types } from "@slack/bolt";
 import type { Prompt } from "../content/prompts.js";
+import type { RenderPrompt } from "../slack/views/prompt.js";
 import type { Store } from "../store/store.js";
-import type { RenderPrompt, SlackBlock } from "./render.js";
 
 /** `metadata.event_type` of every prompt message; its `event_payload.delivery_id` names the delivery. */
 export const PROMPT_METADATA_EVENT_TYPE = "em_focus_prompt";
@@ -13,7 +14,7 @@ export interface PromptSlackClient {
     postMessage(args: {
       channel: string;
       text: string;
-      blocks?: SlackBlock[];
+      blocks?: types.KnownBlock[];
       unfurl_links?: boolean;
       unfurl_media?: boolean;
       metadata?: { event_type: string; event_payload: Record<string, string> };

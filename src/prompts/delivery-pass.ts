@@ -1,4 +1,5 @@
 import type { Prompt } from "../content/prompts.js";
+import { type RenderPrompt, renderPromptMessage } from "../slack/views/prompt.js";
 import type { Delivery } from "../store/deliveries.js";
 import type { Store } from "../store/store.js";
 import type { Subscription } from "../store/subscriptions.js";
@@ -16,7 +17,6 @@ import {
   silentLogger,
 } from "./delivery-options.js";
 import { PacedSlack } from "./pacer.js";
-import { type RenderPrompt, renderPromptMessage } from "./render.js";
 import { nextPromptFor } from "./rotation.js";
 import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
 import { type SlackFailure, SlackTokenError } from "./slack-errors.js";

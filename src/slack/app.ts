@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type CustomRoute, type LogLevel } from "@slack/bolt";
 import type { Config, SlackSettings } from "../config.js";
+import { webClientOptions } from "../slack-client.js";
 import { articlePage } from "./article-page.js";
 import { RecentEvents } from "./dedupe.js";
 import type { BotDeps } from "./deps.js";
@@ -70,14 +71,7 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
     deferInitialization: true,
     // The error handler gets the request body, to tell the person whose request failed.
     extendedErrorHandler: true,
-    clientOptions: {
-      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      // Well inside the prompt delivery lease, so a hung send cannot outlive its claim.
-      timeout: 30_000,
-      rejectRateLimitedCalls: true,
-      logger: deps.logger,
-    },
+    clientOptions: webClientOptions(settings.apiUrl ?? null, deps.logger),
   };
   const app =
     settings.mode === "socket"

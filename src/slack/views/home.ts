@@ -1,11 +1,11 @@
 import type { types } from "@slack/bolt";
 import type { Library } from "../../content/types.js";
 import { LEVEL_NAMES } from "../../content/types.js";
-import { PROMPT_ANSWER_LABELS } from "../../prompts/render.js";
 import { formatSchedule, WEEKDAY_NAMES } from "../../prompts/schedule.js";
 import type { AnswerChoice, AnswerHistory, PromptSchedule, Subscription } from "../../store/types.js";
 import { type Block, LIMITS, levelSections, overviewBlocks } from "./answer.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { PROMPT_ANSWER_LABELS } from "./prompt.js";
 import { describeSubscription } from "./subscriptions.js";
 
 export const HOME_ACTIONS = { schedule: "home_schedule", stop: "home_stop" } as const;

@@ -1,8 +1,7 @@
-import { PROMPT_ANSWER_ACTIONS } from "../../../prompts/render.js";
 import type { BotDeps } from "../../deps.js";
 import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../../views/answer.js";
 import { HOME_ACTIONS } from "../../views/home.js";
-import { ADD_NOTE_ACTION } from "../../views/prompt.js";
+import { ADD_NOTE_ACTION, PROMPT_ANSWER_ACTIONS } from "../../views/prompt.js";
 import { SUBSCRIPTION_ACTIONS } from "../../views/subscriptions.js";
 import type { Listeners } from "../registry.js";
 import { alsoRelevant, feedback, otherLevels, share } from "./answer-buttons.js";

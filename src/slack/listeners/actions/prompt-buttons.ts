@@ -1,9 +1,13 @@
 import type { Middleware } from "@slack/bolt";
-import { choiceFromAction } from "../../../prompts/render.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import { publishHome } from "../../home.js";
 import { mayAnswer, NOT_YOURS } from "../../prompt-answers.js";
-import { answeredPromptBlocks, noteModal, privateConfirmation } from "../../views/prompt.js";
+import {
+  answeredPromptBlocks,
+  choiceFromAction,
+  noteModal,
+  privateConfirmation,
+} from "../../views/prompt.js";
 import type { ButtonArgs } from "../registry.js";
 
 /** Narrow / Wide / IC / Skip on a weekly prompt; the value names the delivery, which must be the clicker's. */
