@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 import { parseCommand } from "../src/slack/command.js";
-import { type FakeSlack, startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import { signRequest, slashCommandBody } from "../tests/helpers/slack-requests.js";
 import { ensureBuilt } from "./build.js";
 import {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redactDatabaseUrl } from "../src/store/index.js";
-import { startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { startFakeSlack } from "../test-support/fake-slack.js";
 import { postgresSchema } from "../tests/helpers/postgres.js";
 import { BENCH_DIR, fmt, type PartResult, profileArgs, ROOT, type Row, round } from "./common.js";
 import { benchUserId, type DeliveryChildResult } from "./delivery-shared.js";

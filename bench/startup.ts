@@ -1,4 +1,4 @@
-import { startFakeSlack } from "../tests/helpers/fake-slack.js";
+import { startFakeSlack } from "../test-support/fake-slack.js";
 import { ensureBuilt } from "./build.js";
 import { CONTENT_DIR, childEnv, fmt, type PartResult, round, startServerChild, summarize } from "./common.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type FakeSlack, startFakeSlack, validateBlocks } from "../test-support/fake-slack.js";
 import { fakeWebClient } from "./helpers/bot.js";
-import { type FakeSlack, startFakeSlack, validateBlocks } from "./helpers/fake-slack.js";
 import { nextTs } from "./helpers/slack-requests.js";
 
 /** The fake refuses assistant.threads.* calls the way Slack documents it does. */

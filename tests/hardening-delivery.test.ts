@@ -9,6 +9,7 @@ import { deliverDuePrompts, PROMPT_METADATA_EVENT_TYPE } from "../src/prompts/de
 import { nextPromptAt } from "../src/prompts/schedule.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
+import { type FakeSlack, type RecordedCall, startFakeSlack } from "../test-support/fake-slack.js";
 import {
   CONTENT_DIR,
   fakeWebClient,
@@ -17,7 +18,6 @@ import {
   TEST_BOT_TOKEN,
   TEST_DATABASES,
 } from "./helpers/bot.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "./helpers/fake-slack.js";
 import { TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));

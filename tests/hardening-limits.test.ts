@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
+import { validateBlocks } from "../test-support/fake-slack.js";
 import {
   asMessage,
   buttonsOf,
@@ -9,7 +10,6 @@ import {
   type TestBot,
   textFields,
 } from "./helpers/bot.js";
-import { validateBlocks } from "./helpers/fake-slack.js";
 import { sendAction, sendCommand, sendViewSubmission, TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what the test looks for

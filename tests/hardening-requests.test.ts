@@ -170,7 +170,7 @@ describe("the real bot process survives malformed signed bodies (item 5)", () =>
   it("keeps answering after payload=null, JSON null and a body Bolt cannot type", async () => {
     const { spawn } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
-    const { startFakeSlack } = await import("./helpers/fake-slack.js");
+    const { startFakeSlack } = await import("../test-support/fake-slack.js");
     const { CONTENT_DIR, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } = await import("./helpers/bot.js");
     const fake = await startFakeSlack();
     const child = spawn(

@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { explainStartupError, startBot } from "../src/bot.js";
+import type { FakeSlack } from "../test-support/fake-slack.js";
 import { testEnv } from "./helpers/bot.js";
-import type { FakeSlack } from "./helpers/fake-slack.js";
 
 /** A loopback address where nothing listens: a port that was free a moment ago. */
 async function closedPort(): Promise<number> {

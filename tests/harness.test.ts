@@ -9,7 +9,7 @@ import {
   type WebClientOptions,
 } from "@slack/web-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSlack, startFakeSlack } from "./helpers/fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import {
   type AppTarget,
   appMentionEvent,

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { openStore } from "../src/store/open.js";
-import { type FakeSlack, startFakeSlack } from "./helpers/fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 
 let fake: FakeSlack;
 let dir: string;

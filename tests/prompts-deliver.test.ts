@@ -7,7 +7,7 @@ import { startPromptDelivery } from "../src/prompts/scheduler.js";
 import { PROMPT_ANSWER_ACTIONS } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "./helpers/fake-slack.js";
+import { type FakeSlack, type RecordedCall, startFakeSlack } from "../test-support/fake-slack.js";
 import { postgresSchema, TEST_POSTGRES_URL } from "./helpers/postgres.js";
 
 const pgUrl = TEST_POSTGRES_URL;

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS, encodeAnswerRef } from "../src/slack/views/answer.js";
+import { validateBlocks } from "../test-support/fake-slack.js";
 import {
   ARTICLE_SLUG,
   ARTICLE_URL,
@@ -12,7 +13,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import { validateBlocks } from "./helpers/fake-slack.js";
 import { nextTs, sendAction, sendCommand, TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 const IC_QUESTION = "I miss coding, should I go back?";

@@ -9,6 +9,7 @@ import {
   FEEDBACK_THANKS,
   THINKING_STATUS,
 } from "../src/slack/views/assistant.js";
+import type { RecordedCall, SlackMessage } from "../test-support/fake-slack.js";
 import {
   assistantThreadContextChangedEvent,
   assistantThreadStartedEvent,
@@ -26,7 +27,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import type { RecordedCall, SlackMessage } from "./helpers/fake-slack.js";
 import {
   BOT_ID,
   BOT_USER_ID,

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import type { Section } from "../src/content/types.js";
 import { ACTIONS, decodeAnswerRef } from "../src/slack/views/answer.js";
+import { validateBlocks } from "../test-support/fake-slack.js";
 import {
   ARTICLE_SLUG,
   ARTICLE_URL,
@@ -17,7 +18,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import { validateBlocks } from "./helpers/fake-slack.js";
 import { sendCommand } from "./helpers/slack-requests.js";
 
 const library = loadLibrary(CONTENT_DIR, { baseUrl: CONTENT_BASE_URL });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS } from "../src/slack/views/answer.js";
+import { type RecordedCall, validateBlocks } from "../test-support/fake-slack.js";
 import {
   ARTICLE_URL,
   blocksOf,
@@ -10,7 +11,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import { type RecordedCall, validateBlocks } from "./helpers/fake-slack.js";
 import {
   appHomeOpenedEvent,
   appMentionEvent,

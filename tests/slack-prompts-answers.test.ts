@@ -6,6 +6,7 @@ import { deliverDuePrompts } from "../src/prompts/deliver.js";
 import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store } from "../src/store/types.js";
+import { type RecordedCall, type SlackMessage, validateBlocks } from "../test-support/fake-slack.js";
 import {
   ARTICLE_URL,
   asMessage,
@@ -23,7 +24,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import { type RecordedCall, type SlackMessage, validateBlocks } from "./helpers/fake-slack.js";
 import {
   appHomeOpenedEvent,
   sendAction,

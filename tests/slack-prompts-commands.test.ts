@@ -7,6 +7,7 @@ import { ACTIONS } from "../src/slack/views/answer.js";
 import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription } from "../src/store/types.js";
+import { type RecordedCall, validateBlocks } from "../test-support/fake-slack.js";
 import {
   asMessage,
   blocksOf,
@@ -21,7 +22,6 @@ import {
   unsafeMarkup,
   visibleText,
 } from "./helpers/bot.js";
-import { type RecordedCall, validateBlocks } from "./helpers/fake-slack.js";
 import {
   nextTs,
   sendAction,

@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS } from "../src/slack/views/answer.js";
+import { validateBlocks } from "../test-support/fake-slack.js";
 import {
   asMessage,
   buttonsOf,
@@ -11,7 +12,6 @@ import {
   textFields,
   unsafeMarkup,
 } from "./helpers/bot.js";
-import { validateBlocks } from "./helpers/fake-slack.js";
 import {
   appMentionEvent,
   BOT_USER_ID,

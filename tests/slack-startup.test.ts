@@ -9,8 +9,8 @@ import { Matcher } from "../src/match/matcher.js";
 import { createSlackApp } from "../src/slack/app.js";
 import type { BotDeps } from "../src/slack/deps.js";
 import { openStore, type Store } from "../src/store/index.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import { CONTENT_DIR, startTestBot, TEST_BOT_TOKEN, testEnv } from "./helpers/bot.js";
-import { type FakeSlack, startFakeSlack } from "./helpers/fake-slack.js";
 import { slashCommandFields } from "./helpers/slack-requests.js";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

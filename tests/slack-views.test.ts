@@ -17,7 +17,7 @@ import {
 } from "../src/slack/views/prompt.js";
 import { chooseTargetView, forgetMeView, notice } from "../src/slack/views/subscriptions.js";
 import type { AnswerHistory, Delivery, Subscription } from "../src/store/types.js";
-import { validateBlocks } from "./helpers/fake-slack.js";
+import { validateBlocks } from "../test-support/fake-slack.js";
 
 const library = loadLibrary(fileURLToPath(new URL("../content", import.meta.url)), {
   baseUrl: "https://x.test/articles",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
-import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../../test-support/fake-slack.js";
 import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
 

@@ -10,9 +10,16 @@ import {
   TEST_TEAM_DOMAIN,
   TEST_TEAM_ID,
   uniqueId,
-} from "./ids.js";
+} from "../../test-support/ids.js";
 
-export { BOT_ID, BOT_USER_ID, nextTs, nowSeconds, TEST_APP_ID, TEST_TEAM_ID } from "./ids.js";
+export {
+  BOT_ID,
+  BOT_USER_ID,
+  nextTs,
+  nowSeconds,
+  TEST_APP_ID,
+  TEST_TEAM_ID,
+} from "../../test-support/ids.js";
 
 export type SlackContentType = "application/json" | "application/x-www-form-urlencoded";
 

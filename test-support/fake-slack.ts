@@ -234,14 +234,6 @@ interface FailNextEntry {
   remaining: number;
 }
 
-interface ScheduledMessage {
-  id: string;
-  channel: string;
-  post_at: number;
-  date_created: number;
-  text: string;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -476,7 +468,6 @@ class FakeSlackServer implements FakeSlack {
   private threads = new Map<string, SlackMessage[]>();
   private users = new Map<string, Partial<FakeUser>>();
   private channels = new Map<string, Partial<FakeChannel>>();
-  private scheduled = new Map<string, ScheduledMessage>();
   private handlers = new Map<string, MethodHandler>();
   private failNextQueue = new Map<string, FailNextEntry[]>();
   private failAlwaysSpecs = new Map<string, FailureSpec>();
@@ -673,7 +664,6 @@ class FakeSlackServer implements FakeSlack {
     this.threads = new Map();
     this.users = new Map();
     this.channels = new Map();
-    this.scheduled = new Map();
     this.handlers = new Map();
     this.failNextQueue = new Map();
     this.failAlwaysSpecs = new Map();
@@ -851,8 +841,6 @@ class FakeSlackServer implements FakeSlack {
 
   private defaultHandler(method: string): MethodHandler | undefined {
     switch (method) {
-      case "api.test":
-        return (args) => ok({ args });
       case "auth.test":
         return () =>
           ok({
@@ -877,50 +865,6 @@ class FakeSlackServer implements FakeSlack {
         };
       case "chat.update":
         return (args) => this.updateMessage(args);
-      case "chat.delete":
-        return (args) => {
-          const channel = str(args, "channel");
-          const ts = str(args, "ts");
-          if (channel === undefined) return fail("channel_not_found");
-          if (ts === undefined) return fail("message_not_found");
-          this.threads.delete(threadKey(channel, ts));
-          for (const [key, messages] of this.threads) {
-            if (key.startsWith(`${channel}:`)) {
-              this.threads.set(
-                key,
-                messages.filter((message) => message.ts !== ts),
-              );
-            }
-          }
-          return ok({ channel, ts });
-        };
-      case "chat.scheduleMessage":
-        return (args) => this.scheduleMessage(args);
-      case "chat.deleteScheduledMessage":
-        return (args) => {
-          const id = str(args, "scheduled_message_id");
-          if (id === undefined || !this.scheduled.delete(id)) return fail("invalid_scheduled_message_id");
-          return ok();
-        };
-      case "chat.scheduledMessages.list":
-        return (args) => {
-          const channel = str(args, "channel");
-          const list = [...this.scheduled.values()].filter(
-            (m) => channel === undefined || m.channel === channel,
-          );
-          return ok({ scheduled_messages: list, response_metadata: { next_cursor: "" } });
-        };
-      case "chat.getPermalink":
-        return (args) => {
-          const channel = str(args, "channel");
-          const ts = str(args, "message_ts");
-          if (channel === undefined) return fail("channel_not_found");
-          if (ts === undefined) return fail("message_not_found");
-          return ok({
-            channel,
-            permalink: `https://${TEST_TEAM_DOMAIN}.slack.com/archives/${channel}/p${ts.replace(".", "")}`,
-          });
-        };
       case "conversations.replies":
         return (args) => this.replies(args);
       case "conversations.history":
@@ -962,21 +906,10 @@ class FakeSlackServer implements FakeSlack {
           return this.viewResult(args, "home", uniqueId("V"));
         };
       case "views.open":
-      case "views.push":
         return (args) => {
           if (str(args, "trigger_id") === undefined) return fail("invalid_arguments");
           return this.viewResult(args, "modal", uniqueId("V"));
         };
-      case "views.update":
-        return (args) => {
-          const id =
-            str(args, "view_id") ?? (str(args, "external_id") === undefined ? undefined : uniqueId("V"));
-          if (id === undefined) return fail("invalid_arguments");
-          return this.viewResult(args, undefined, id);
-        };
-      case "reactions.add":
-      case "reactions.remove":
-        return () => ok();
       default:
         return this.assistant.handler(method);
     }
@@ -1070,33 +1003,6 @@ class FakeSlackServer implements FakeSlack {
       }
     }
     return ok({ channel, ts, text: fields.text, message: { type: "message", ts, ...fields } });
-  }
-
-  private scheduleMessage(args: ApiArgs): ApiResult {
-    const channel = this.resolveChannel(str(args, "channel"));
-    if (channel === undefined) return fail("channel_not_found");
-    const postAt = Number(str(args, "post_at"));
-    if (!Number.isFinite(postAt)) return fail("invalid_time");
-    const nowSeconds = Math.floor(this.now() / 1000);
-    if (postAt <= nowSeconds) return fail("time_in_past");
-    if (postAt > nowSeconds + MAX_SCHEDULE_AHEAD_SECONDS) return fail("time_too_far");
-    const content = this.messageContent(args);
-    if (!content.ok) return content;
-    const { ok: _ok, ...fields } = content;
-    const id = uniqueId("Q");
-    this.scheduled.set(id, {
-      id,
-      channel,
-      post_at: postAt,
-      date_created: nowSeconds,
-      text: typeof fields.text === "string" ? fields.text : "",
-    });
-    return ok({
-      channel,
-      scheduled_message_id: id,
-      post_at: postAt,
-      message: { type: "delayed_message", user: BOT_USER_ID, bot_id: BOT_ID, ...fields },
-    });
   }
 
   private replies(args: ApiArgs): ApiResult {
