@@ -4,10 +4,11 @@ import { type Config, ConfigError, playgroundOnly, readConfig, requireSlack } fr
 import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
+import { createGapRecorder } from "./gaps.js";
 import { Problems } from "./health.js";
 import { createLogger } from "./log.js";
 import { loadMatcher } from "./match/model-cache.js";
-import { playgroundBanner, startPlayground } from "./playground/start.js";
+import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/start.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
@@ -44,7 +45,8 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
   const problems = new Problems();
-  const deps = { library, matcher, store, logger, now: () => new Date(), problems };
+  const gaps = createGapRecorder(store, logger, config.recordGaps);
+  const deps = { library, matcher, store, logger, now: () => new Date(), problems, gaps };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();
@@ -72,7 +74,11 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   let playground: Awaited<ReturnType<typeof startPlayground>> | null = null;
   if (config.playground) {
     try {
-      playground = await startPlayground(config, logger, { port: config.playgroundPort });
+      playground = await startPlayground(
+        config,
+        logger,
+        playgroundGaps(config, store, logger, config.playgroundPort),
+      );
     } catch (error) {
       await scheduler.stop();
       await slack.stop();
@@ -102,14 +108,25 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
 /** No Slack settings outside production: the playground alone, on PORT, with one line saying how to connect Slack. */
 async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
   const logger = createLogger(config.logLevel);
-  const playground = await startPlayground(config, logger, { port: config.port });
+  const { openStore } = await import("./store/open.js");
+  const store = await openStore(config.databaseUrl);
+  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  try {
+    playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, config.port));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   logger.info(playgroundBanner(playground.url));
   return {
     port: playground.port,
     mode: "playground",
     playgroundUrl: playground.url,
     deliverPrompts: async () => undefined,
-    stop: () => playground.close(),
+    async stop() {
+      await playground.close();
+      await store.close();
+    },
   };
 }
 

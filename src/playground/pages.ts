@@ -1,5 +1,6 @@
 import type { Section } from "../content/types.js";
 import { LEVEL_NAMES } from "../content/types.js";
+import type { GapGroup } from "../gaps.js";
 import { blocksToHtml, escapeHtml } from "./blockkit-html.js";
 import type { Studio } from "./studio.js";
 
@@ -118,4 +119,27 @@ export function explainHtml(studio: Studio, question: string): string {
     ? `The bot answers with <code>${escapeHtml(decided)}</code>.`
     : "The bot answers “no guidance” (no section is confident enough, or no word supports it).";
   return `<p class="verdict">${verdict}</p><div class="table-wrap"><table class="ranked"><thead><tr><th></th><th>section</th><th>level</th><th>score</th><th>share</th><th>matched words</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** The knowledge gaps, as `em-focus gaps` lists them, each with a button to try it against the content. */
+export function gapsHtml(groups: readonly GapGroup[], recording: boolean): string {
+  if (groups.length === 0) {
+    return `<p class="hint">No knowledge gaps in the last 30 days.${recording ? " Ask something the article does not cover and it appears here." : " Recording is off (RECORD_GAPS=off)."}</p>`;
+  }
+  return `<ol class="gaps">${groups
+    .map((g) => {
+      const why = [
+        g.offTopic ? `${g.offTopic}× no guidance` : "",
+        g.notHelpful
+          ? `${g.notHelpful}× 👎 on ${g.sections.map((s) => `<code>${escapeHtml(s)}</code>`).join(", ")}`
+          : "",
+      ]
+        .filter(Boolean)
+        .join(" · ");
+      const variants = g.variants.length
+        ? `<div class="muted">also: ${g.variants.map((v) => `“${escapeHtml(v.slice(0, 200))}”`).join(", ")}</div>`
+        : "";
+      return `<li class="gap card"><span class="gap-count">${g.count}</span><div class="gap-body"><div class="gap-question">${escapeHtml(g.question.slice(0, 400))}</div><div class="bk-context">${why} · last ${escapeHtml(g.lastAt.toISOString().slice(0, 16).replace("T", " "))} UTC</div>${variants}</div><button type="button" class="bk-button" data-try="${escapeHtml(g.question.slice(0, 2000))}">Try it</button></li>`;
+    })
+    .join("")}</ol>`;
 }

@@ -1,7 +1,10 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../config.js";
+import { groupGaps } from "../gaps.js";
+import type { GapInput, Store } from "../store/types.js";
+import { gapsHtml } from "./pages.js";
 import { type PlaygroundExtras, type PlaygroundServer, startPlaygroundServer } from "./server.js";
-import { type GapInput, Studio } from "./studio.js";
+import { Studio } from "./studio.js";
 
 export interface PlaygroundOptions {
   /** The port to listen on: PORT without Slack, PLAYGROUND_PORT beside it. */
@@ -32,4 +35,30 @@ export async function startPlayground(
 /** The one line `npm start` logs without Slack. */
 export function playgroundBanner(url: string): string {
   return `playground running at ${url} (no Slack settings found; to connect Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET in .env, see .env.example)`;
+}
+
+const GAPS_SHOWN_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The playground's options with knowledge gaps kept in the store (the same list `em-focus gaps` shows). */
+export function playgroundGaps(
+  config: Config,
+  store: Pick<Store, "recordGap" | "listGaps">,
+  logger: Logger,
+  port: number,
+): PlaygroundOptions {
+  return {
+    port,
+    ...(config.recordGaps
+      ? {
+          recordGap: (gap: GapInput) =>
+            store
+              .recordGap(gap)
+              .catch((error: unknown) => logger.warn("could not record a knowledge gap", error)),
+        }
+      : {}),
+    extras: {
+      gapsHtml: async () =>
+        gapsHtml(groupGaps(await store.listGaps(new Date(Date.now() - GAPS_SHOWN_MS))), config.recordGaps),
+    },
+  };
 }

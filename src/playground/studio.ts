@@ -20,16 +20,7 @@ import {
 import { HISTORY_WEEKS, homeView } from "../slack/views/home.js";
 import { ADD_NOTE_ACTION, answeredPromptBlocks } from "../slack/views/prompt.js";
 import { type AnswerForHistory, weeklyHistory } from "../store/history.js";
-import type { AnswerChoice, AnswerHistory, Delivery } from "../store/types.js";
-
-/** What the playground records about a question the content could not answer well. */
-export interface GapInput {
-  question: string;
-  outcome: "off-topic" | "not-helpful";
-  article: string | null;
-  section: string | null;
-  now: Date;
-}
+import type { AnswerChoice, AnswerHistory, Delivery, GapInput } from "../store/types.js";
 
 export interface StudioOptions {
   contentDir: string;
@@ -141,7 +132,7 @@ export class Studio {
   async ask(question: string): Promise<{ answer: Answer; view: MessageView }> {
     const answer = answerQuestion(this.matcher, question);
     if (answer.outcome === "off-topic") {
-      await this.gap({ question, outcome: "off-topic", article: null, section: null, now: new Date() });
+      await this.gap({ question, outcome: "off-topic", articleSlug: null, sectionId: null, now: new Date() });
     }
     return { answer, view: replyView(this.library, answer, { buttons: true }) };
   }
@@ -191,8 +182,8 @@ export class Studio {
           await this.gap({
             question: ref.question,
             outcome: "not-helpful",
-            article: ref.article,
-            section: ref.section,
+            articleSlug: ref.article,
+            sectionId: ref.section,
             now: new Date(),
           });
         }
