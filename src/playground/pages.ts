@@ -37,7 +37,7 @@ export function pageHtml(): string {
   </section>
   <section id="panel-prompts" role="tabpanel" aria-labelledby="tab-prompts" hidden>
     <div class="row"><p class="hint" id="clock"></p><button type="button" id="next-week" class="bk-button">Next week →</button></div>
-    <div id="prompt" class="conversation"></div>
+    <div id="prompt" class="conversation card"></div>
     <form id="note-form" class="composer" hidden>
       <label for="note">A note for this week — only you can see it</label>
       <textarea id="note" rows="2" maxlength="2000"></textarea>

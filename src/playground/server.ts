@@ -209,6 +209,11 @@ export function createPlaygroundHandler(
         send(res, 200, asset.type, readFileSync(new URL(asset.file, STATIC), "utf8"));
         return;
       }
+      if (path === "/favicon.ico") {
+        res.writeHead(204, { "content-security-policy": CSP });
+        res.end();
+        return;
+      }
       const route = routes[`${req.method} ${path}`];
       if (!route) throw new BadRequest(404, "not found");
       // A page on another origin cannot post here: its Origin would not be ours.
