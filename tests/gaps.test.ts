@@ -217,3 +217,24 @@ describe("CLI manners", () => {
     expect(ask.err).not.toContain("prompts deliver");
   });
 });
+
+describe("the assistant panel's 👎", () => {
+  it("carries the question (shortened, no control characters) so a gap can be recorded", async () => {
+    const { decodeFeedback, encodeFeedback } = await import("../src/slack/views/assistant.js");
+    const value = encodeFeedback({
+      article: "a",
+      section: "s",
+      helpful: false,
+      question: `what about\u0000 "quotes" ${"long ".repeat(200)}`,
+    });
+    expect(value.length).toBeLessThan(2000);
+    const ref = decodeFeedback(value);
+    expect(ref?.question).toMatch(/^what about "quotes" long/);
+    expect(ref?.question?.length).toBeLessThanOrEqual(301);
+    expect(decodeFeedback(encodeFeedback({ article: "a", section: "s", helpful: true }))).toEqual({
+      article: "a",
+      section: "s",
+      helpful: true,
+    });
+  });
+});

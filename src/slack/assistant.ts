@@ -1,5 +1,5 @@
 import type { Logger, webApi } from "@slack/bolt";
-import { answerFor } from "./answering.js";
+import { answerFor, noteNotHelpful } from "./answering.js";
 
 type WebClient = webApi.WebClient;
 
@@ -212,5 +212,6 @@ export async function recordPanelFeedback(
     deps.logger.error("Could not record feedback from the assistant panel", error);
     return { kind: "not-saved", text: FEEDBACK_NOT_SAVED };
   }
+  if (!ref.helpful && ref.question) noteNotHelpful(deps, ref.question, section.article, section.id);
   return { kind: "recorded", text: ref.helpful ? FEEDBACK_THANKS.helpful : FEEDBACK_THANKS.notHelpful };
 }
