@@ -13,6 +13,7 @@ const UNIT = [
   "tests/match.test.ts",
   "tests/match-cache.test.ts",
   "tests/prompts-content.test.ts",
+  "tests/playground-render.test.ts",
   "tests/prompts-schedule.test.ts",
   "tests/slack-views.test.ts",
   "tests/suggested-prompts.test.ts",

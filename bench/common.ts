@@ -176,15 +176,35 @@ export function startServerChild(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv,
-  options: { nodeArgs?: readonly string[]; timeoutMs?: number } = {},
+  options: { nodeArgs?: readonly string[]; timeoutMs?: number; npmScript?: boolean } = {},
 ): Promise<ServerChild> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", LISTEN_PRELOAD, script], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // `npmScript`: `npm run <script>` as a person types it; the preload reaches the node process npm
+  // starts through NODE_OPTIONS, and the whole process group is stopped together.
+  const child = options.npmScript
+    ? spawn("npm", ["run", "--silent", script], {
+        cwd: ROOT,
+        env: { ...env, NODE_OPTIONS: `--import ${LISTEN_PRELOAD}` },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      })
+    : spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", LISTEN_PRELOAD, script], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+  const kill = (signal: NodeJS.Signals) => {
+    if (options.npmScript && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // the group is gone already
+      }
+    }
+    child.kill(signal);
+  };
   let errText = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
@@ -193,8 +213,8 @@ export function startServerChild(
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+    kill("SIGTERM");
+    const timer = setTimeout(() => kill("SIGKILL"), 3_000);
     await exited;
     clearTimeout(timer);
   };

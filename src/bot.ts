@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, readConfig, requireSlack } from "./config.js";
+import { type Config, ConfigError, playgroundOnly, readConfig, requireSlack } from "./config.js";
 import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
+import { createGapRecorder } from "./gaps.js";
 import { Problems } from "./health.js";
 import { createLogger } from "./log.js";
 import { loadMatcher } from "./match/model-cache.js";
+import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/start.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
@@ -17,7 +19,10 @@ import { redactDatabaseUrl } from "./store/url.js";
 export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
   port: number | null;
-  mode: "socket" | "http";
+  /** `playground`: no Slack settings, so only the local playground runs (not in production). */
+  mode: "socket" | "http" | "playground";
+  /** The playground's address when it runs (always without Slack; with PLAYGROUND=on beside it). */
+  playgroundUrl: string | null;
   /** Runs one delivery pass now (as the minute timer does), unless one is running. */
   deliverPrompts(now?: Date): Promise<unknown>;
   stop(): Promise<void>;
@@ -26,6 +31,7 @@ export interface RunningBot {
 /** Starts the bot: settings, content, store, Slack, weekly prompts. */
 export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<RunningBot> {
   const config = readConfig(env);
+  if (playgroundOnly(config, env)) return startPlaygroundOnly(config);
   const settings = requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
@@ -39,7 +45,8 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
   const problems = new Problems();
-  const deps = { library, matcher, store, logger, now: () => new Date(), problems };
+  const gaps = createGapRecorder(store, logger, config.recordGaps);
+  const deps = { library, matcher, store, logger, now: () => new Date(), problems, gaps };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();
@@ -64,17 +71,60 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
       if (error instanceof SlackTokenError) problems.set("slack_token", error.message);
     },
   });
+  let playground: Awaited<ReturnType<typeof startPlayground>> | null = null;
+  if (config.playground) {
+    try {
+      playground = await startPlayground(
+        config,
+        logger,
+        playgroundGaps(config, store, logger, config.playgroundPort),
+      );
+    } catch (error) {
+      await scheduler.stop();
+      await slack.stop();
+      await store.close();
+      throw error;
+    }
+  }
   logger.info(
     `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}: ` +
-      `${library.articles.length} article(s), ${library.sections.length} sections, store ${redactDatabaseUrl(config.databaseUrl)}`,
+      `${library.articles.length} article(s), ${library.sections.length} sections, store ${redactDatabaseUrl(config.databaseUrl)}` +
+      (playground ? `; playground on ${playground.url}` : ""),
   );
   return {
     port: slack.port(),
     mode: settings.mode,
+    playgroundUrl: playground?.url ?? null,
     deliverPrompts: (now) => scheduler.runOnce(now),
     async stop() {
+      await playground?.close();
       await scheduler.stop();
       await slack.stop();
+      await store.close();
+    },
+  };
+}
+
+/** No Slack settings outside production: the playground alone, on PORT, with one line saying how to connect Slack. */
+async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
+  const logger = createLogger(config.logLevel);
+  const { openStore } = await import("./store/open.js");
+  const store = await openStore(config.databaseUrl);
+  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  try {
+    playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, config.port));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  logger.info(playgroundBanner(playground.url));
+  return {
+    port: playground.port,
+    mode: "playground",
+    playgroundUrl: playground.url,
+    deliverPrompts: async () => undefined,
+    async stop() {
+      await playground.close();
       await store.close();
     },
   };

@@ -29,6 +29,14 @@ export interface Config {
   instanceId: string | null;
   /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
   slack: SlackSettings | null;
+  /** `NODE_ENV=production`: missing Slack settings stay fatal, no playground in their place. */
+  production: boolean;
+  /** `PLAYGROUND=on`: serve the local playground beside Slack too (it always runs without Slack). */
+  playground: boolean;
+  /** `PLAYGROUND_PORT`: the playground's port when Slack has PORT; default PORT + 1. */
+  playgroundPort: number;
+  /** `RECORD_GAPS=off` stops recording unanswered and 👎 questions (no user ids are ever kept). */
+  recordGaps: boolean;
 }
 
 export interface ConfigProblem {
@@ -111,6 +119,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     slack = { botToken, mode: appToken ? "socket" : "http", appToken, signingSecret, apiUrl };
   }
+  const playgroundText = env.PLAYGROUND?.trim().toLowerCase() || "off";
+  if (playgroundText !== "on" && playgroundText !== "off") {
+    problems.push({ variable: "PLAYGROUND", message: `must be on or off, got "${env.PLAYGROUND}"` });
+  }
+  const gapsText = env.RECORD_GAPS?.trim().toLowerCase() || "on";
+  if (gapsText !== "on" && gapsText !== "off") {
+    problems.push({ variable: "RECORD_GAPS", message: `must be on or off, got "${env.RECORD_GAPS}"` });
+  }
+  const validPort = Number.isInteger(port) && port >= 0 && port < 65_535;
+  const playgroundPortText = env.PLAYGROUND_PORT?.trim() || String(validPort && port !== 0 ? port + 1 : 0);
+  const playgroundPort = Number(playgroundPortText);
+  if (!Number.isInteger(playgroundPort) || playgroundPort < 0 || playgroundPort > 65_535) {
+    problems.push({
+      variable: "PLAYGROUND_PORT",
+      message: `must be a port number (0–65535), got "${playgroundPortText}"`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
@@ -122,7 +147,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL?.trim() || "data/em-focus.db",
     instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
+    production: env.NODE_ENV?.trim() === "production",
+    playground: playgroundText === "on",
+    playgroundPort,
+    recordGaps: gapsText === "on",
   };
+}
+
+/** Whether `npm start` serves only the playground: no Slack settings at all, and not production. */
+export function playgroundOnly(config: Config, env: NodeJS.ProcessEnv = process.env): boolean {
+  return (
+    !config.production && !config.slack && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()
+  );
 }
 
 /** The Slack settings the bot cannot run without; throws ConfigError naming each one missing. */

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { format } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, readConfig, requireSlack } from "../src/config.js";
+import { ConfigError, playgroundOnly, readConfig, requireSlack } from "../src/config.js";
 import { createLogger, redact } from "../src/log.js";
 
 const BOT = "xoxb-1111-2222-abcdefABCDEF";
@@ -29,6 +29,10 @@ describe("readConfig", () => {
       databaseUrl: "data/em-focus.db",
       instanceId: null,
       slack: null,
+      production: false,
+      playground: false,
+      playgroundPort: 3001,
+      recordGaps: true,
     });
   });
 
@@ -100,6 +104,38 @@ describe("readConfig", () => {
     const error = configError(() => readConfig({ [variable]: value }));
     expect(error.problems.map((p) => p.variable)).toEqual([variable]);
     expect(error.message).toContain(`  - ${line}`);
+  });
+
+  it("reads the playground and knowledge-gap settings", () => {
+    const config = readConfig({
+      PLAYGROUND: "ON",
+      PLAYGROUND_PORT: "4000",
+      RECORD_GAPS: "off",
+      NODE_ENV: "production",
+    });
+    expect(config).toMatchObject({
+      playground: true,
+      playgroundPort: 4000,
+      recordGaps: false,
+      production: true,
+    });
+    const problems = configError(() =>
+      readConfig({ PLAYGROUND: "yes", RECORD_GAPS: "maybe", PLAYGROUND_PORT: "x" }),
+    )
+      .problems.map((p) => p.variable)
+      .sort();
+    expect(problems).toEqual(["PLAYGROUND", "PLAYGROUND_PORT", "RECORD_GAPS"]);
+  });
+
+  it("serves only the playground without any Slack setting, outside production", () => {
+    expect(playgroundOnly(readConfig({}), {})).toBe(true);
+    expect(playgroundOnly(readConfig({ NODE_ENV: "production" }), {})).toBe(false);
+    expect(playgroundOnly(readConfig({ SLACK_SIGNING_SECRET: "s" }), { SLACK_SIGNING_SECRET: "s" })).toBe(
+      false,
+    );
+    expect(playgroundOnly(readConfig({ SLACK_BOT_TOKEN: "xoxb-1" }), { SLACK_BOT_TOKEN: "xoxb-1" })).toBe(
+      false,
+    );
   });
 
   it("rejects tokens with the wrong prefix, and lists every problem at once", () => {

@@ -73,7 +73,12 @@ describe("starting the bot", () => {
     it("lists every missing variable at once", async () => {
       const error = await rejection(
         startBot(
-          env({ SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined }),
+          env({
+            SLACK_BOT_TOKEN: undefined,
+            SLACK_SIGNING_SECRET: undefined,
+            SLACK_APP_TOKEN: undefined,
+            NODE_ENV: "production",
+          }),
         ),
       );
       expect(error).toBeInstanceOf(ConfigError);
@@ -84,9 +89,41 @@ describe("starting the bot", () => {
     });
 
     it("treats blank values as missing", async () => {
-      const error = await rejection(startBot(env({ SLACK_BOT_TOKEN: "   ", SLACK_SIGNING_SECRET: "" })));
+      const error = await rejection(
+        startBot(env({ SLACK_BOT_TOKEN: "   ", SLACK_SIGNING_SECRET: "", NODE_ENV: "production" })),
+      );
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toHaveLength(2);
+    });
+
+    it("without any Slack setting (not production) serves the playground on loopback instead", async () => {
+      const bot = await startBot(
+        env({ SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined }),
+      );
+      try {
+        expect(bot.mode).toBe("playground");
+        expect(bot.playgroundUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+        const page = await fetch(bot.playgroundUrl ?? "");
+        expect(page.status).toBe(200);
+        expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+        expect(fake.calls).toEqual([]);
+      } finally {
+        await bot.stop();
+      }
+    });
+
+    it("a Slack bot has no playground unless PLAYGROUND=on, and then on its own loopback port", async () => {
+      const plain = await startBot(env({}));
+      expect(plain.playgroundUrl).toBeNull();
+      await plain.stop();
+      const both = await startBot(env({ PLAYGROUND: "on", PLAYGROUND_PORT: "0" }));
+      try {
+        expect(both.mode).toBe("http");
+        expect(both.playgroundUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+        expect((await fetch(both.playgroundUrl ?? "")).status).toBe(200);
+      } finally {
+        await both.stop();
+      }
     });
 
     it("lists every malformed setting at once, without echoing the token", async () => {

@@ -6,7 +6,7 @@ import { LEVEL_NAMES } from "../content/types.js";
 import { type Answer, answerQuestion } from "../match/answer.js";
 import { loadMatcher } from "../match/model-cache.js";
 import { openLibrary } from "./library.js";
-import { type Io, UsageError } from "./usage.js";
+import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
 /** `em-focus ask [--json] "question"`, or with `--json` and no question, one question per input line. */
 export async function ask(args: string[], io: Io, config: Config): Promise<number> {
@@ -14,7 +14,7 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
   try {
     parsed = parseAskArgs(args);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(error instanceof Error ? error.message : String(error), COMMAND_USAGE.ask);
   }
   const { values, positionals } = parsed;
   const matcher = loadMatcher(openLibrary(config));
@@ -25,7 +25,10 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
     return 0;
   }
   if (!values.json)
-    throw new UsageError('ask needs a question, e.g. em-focus ask "I miss coding, should I go back?"');
+    throw new UsageError(
+      'ask needs a question, e.g. em-focus ask "I miss coding, should I go back?"',
+      COMMAND_USAGE.ask,
+    );
   if (io.stdin.isTTY) io.stderr.write("Reading questions from standard input, one per line (Ctrl-D ends).\n");
   // Output is batched: one write per line would make 10,000 questions spend longer in I/O than matching.
   let batch = "";

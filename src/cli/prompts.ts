@@ -8,7 +8,7 @@ import { type DeliveryReport, deliverDuePrompts } from "../prompts/deliver.js";
 import { SlackTokenError } from "../prompts/slack-errors.js";
 import { createWebClient } from "../slack-client.js";
 import { openStore } from "../store/open.js";
-import { type Io, UsageError } from "./usage.js";
+import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
 export function formatReport(report: DeliveryReport): string {
   return Object.entries(report)
@@ -19,7 +19,8 @@ export function formatReport(report: DeliveryReport): string {
 /** `em-focus prompts deliver [--now <ISO time>]`: one delivery pass, as the running app does each minute. */
 export async function runPromptsCommand(args: string[], io: Io, config: Config): Promise<number> {
   const [subcommand, ...rest] = args;
-  if (subcommand !== "deliver") throw new UsageError('did you mean "em-focus prompts deliver"?');
+  if (subcommand !== "deliver")
+    throw new UsageError('did you mean "em-focus prompts deliver"?', COMMAND_USAGE.prompts);
   let now: Date | undefined;
   try {
     const { values } = parseArgs({
@@ -33,7 +34,7 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
         throw new Error(`--now must be an ISO time such as 2026-03-09T09:00:00Z`);
     }
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(error instanceof Error ? error.message : String(error), COMMAND_USAGE.prompts);
   }
   if (!config.slack) {
     throw new ConfigError([

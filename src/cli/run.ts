@@ -2,19 +2,29 @@ import { ConfigError, readConfig } from "../config.js";
 import { ContentError } from "../content/errors.js";
 import { ask } from "./ask.js";
 import { contentCheck } from "./content-check.js";
-import { type Io, USAGE, UsageError } from "./usage.js";
+import { COMMAND_USAGE, type CommandName, type Io, USAGE, UsageError } from "./usage.js";
+
+const HELP = new Set(["--help", "-h"]);
 
 /** Runs one CLI command and returns its exit code; errors meant for people never become stack traces. */
 export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command && command in COMMAND_USAGE && rest.some((arg) => HELP.has(arg))) {
+      io.stdout.write(`${COMMAND_USAGE[command as CommandName]}\n`);
+      return 0;
+    }
     switch (command) {
       case "ask":
         return await ask(rest, io, readConfig(env));
       case "content":
         if (rest[0] !== "check" || rest.length > 1)
-          throw new UsageError('did you mean "em-focus content check"?');
+          throw new UsageError('did you mean "em-focus content check"?', COMMAND_USAGE.content);
         return contentCheck(io, readConfig(env));
+      case "gaps": {
+        const { gapsCommand } = await import("./gaps.js");
+        return await gapsCommand(rest, io, readConfig(env));
+      }
       case "prompts": {
         const { runPromptsCommand } = await import("./prompts.js");
         return await runPromptsCommand(rest, io, readConfig(env));
@@ -30,7 +40,7 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`em-focus: ${error.message}\n\n${USAGE}\n`);
+      io.stderr.write(`em-focus: ${error.message}\n\n${error.usage}\n`);
       return 2;
     }
     if (error instanceof ContentError || error instanceof ConfigError) {

@@ -1,8 +1,8 @@
 import type { Logger, webApi } from "@slack/bolt";
+import { answerFor, noteNotHelpful } from "./answering.js";
 
 type WebClient = webApi.WebClient;
 
-import { answerQuestion } from "../match/answer.js";
 import { RecentEvents } from "./dedupe.js";
 import type { BotDeps } from "./deps.js";
 import { stripControl } from "./text.js";
@@ -107,7 +107,7 @@ export async function answerInPanel(
   if (title && titled.firstTime(`${message.channel}:${message.threadTs}`)) {
     await attempt("set the title", () => thread.setTitle(title), deps.logger);
   }
-  const view = panelAnswerView(deps.library, answerQuestion(deps.matcher, message.text));
+  const view = panelAnswerView(deps.library, answerFor(deps, message.text));
   try {
     await thread.say({ ...view, unfurl_links: false });
   } catch (error) {
@@ -212,5 +212,6 @@ export async function recordPanelFeedback(
     deps.logger.error("Could not record feedback from the assistant panel", error);
     return { kind: "not-saved", text: FEEDBACK_NOT_SAVED };
   }
+  if (!ref.helpful && ref.question) noteNotHelpful(deps, ref.question, section.article, section.id);
   return { kind: "recorded", text: ref.helpful ? FEEDBACK_THANKS.helpful : FEEDBACK_THANKS.notHelpful };
 }

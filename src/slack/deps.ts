@@ -1,5 +1,6 @@
 import type { Logger } from "@slack/bolt";
 import type { Library } from "../content/types.js";
+import type { GapRecorder } from "../gaps.js";
 import type { Problems } from "../health.js";
 import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
@@ -13,6 +14,8 @@ export interface BotDeps {
   now: () => Date;
   /** Problems found outside requests (e.g. Slack refusing the token in a delivery pass), for /healthz. */
   problems?: Problems;
+  /** Records knowledge gaps (unanswered questions, 👎); absent or a no-op with RECORD_GAPS=off. */
+  gaps?: GapRecorder;
 }
 
 /**

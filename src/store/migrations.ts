@@ -111,6 +111,24 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "0002_gaps": {
+    // Questions the bot could not answer and answers marked not helpful. No user or team id, by design.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("gaps")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("question", "text", (col) => col.notNull())
+        .addColumn("outcome", "text", (col) => col.notNull())
+        .addColumn("article_slug", "text")
+        .addColumn("section_id", "text")
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex("gaps_created_at_idx").on("gaps").columns(["created_at"]).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable("gaps").ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,6 +7,18 @@ export interface Database {
   deliveries: DeliveriesTable;
   answers: AnswersTable;
   feedback: FeedbackTable;
+  gaps: GapsTable;
+}
+
+/** A knowledge gap: the question as asked (never who asked), and what went wrong. */
+export interface GapsTable {
+  id: string;
+  question: string;
+  /** "off-topic" (no guidance) or "not-helpful" (an answer marked 👎). */
+  outcome: string;
+  article_slug: string | null;
+  section_id: string | null;
+  created_at: number;
 }
 
 export interface SubscriptionsTable {

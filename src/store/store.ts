@@ -5,6 +5,8 @@ import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./deliver
 import * as claims from "./delivery-claims.js";
 import type { Feedback, FeedbackInput } from "./feedback.js";
 import * as feedback from "./feedback.js";
+import type { Gap, GapInput } from "./gaps.js";
+import * as gaps from "./gaps.js";
 import { type StoreHealth, storeHealth } from "./health.js";
 import type { AnswerHistory, HistoryOptions } from "./history.js";
 import type { PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
@@ -79,6 +81,10 @@ export interface Store {
 
   recordFeedback(input: FeedbackInput): Promise<Feedback>;
 
+  recordGap(input: GapInput): Promise<void>;
+  listGaps(since: Date, limit?: number): Promise<Gap[]>;
+  pruneGaps(now: Date): Promise<number>;
+
   /** Deletes every row about the person; channel subscriptions they set up lose their name. */
   forgetUser(teamId: string, userId: string): Promise<ForgetReport>;
   health(): Promise<StoreHealth>;
@@ -133,6 +139,10 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
     answerHistory: (teamId, userId, options) => answers.answerHistory(db, teamId, userId, options),
 
     recordFeedback: (input) => feedback.recordFeedback(db, input),
+
+    recordGap: (input) => gaps.recordGap(db, input),
+    listGaps: (since, limit) => gaps.listGaps(db, since, limit),
+    pruneGaps: (now) => gaps.pruneGaps(db, now),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
     health: () => storeHealth(db, dialect),

@@ -43,19 +43,32 @@ export interface FeedbackRef {
   article: string;
   section: string;
   helpful: boolean;
+  /** The question, on 👎 only: a "not helpful" is recorded as a knowledge gap (never who asked). */
+  question?: string;
 }
 
+const QUESTION_IN_FEEDBACK = 300;
+
 export function encodeFeedback(ref: FeedbackRef): string {
-  return JSON.stringify({ a: ref.article, s: ref.section, h: ref.helpful ? 1 : 0 });
+  const question = truncate((ref.question ?? "").replace(/[\p{Cc}\s]+/gu, " ").trim(), QUESTION_IN_FEEDBACK);
+  return JSON.stringify({
+    a: ref.article,
+    s: ref.section,
+    h: ref.helpful ? 1 : 0,
+    ...(question ? { q: question } : {}),
+  });
 }
 
 export function decodeFeedback(value: unknown): FeedbackRef | null {
   if (typeof value !== "string" || value.length > 2000) return null;
   try {
-    const parsed = JSON.parse(value) as { a?: unknown; s?: unknown; h?: unknown };
+    const parsed = JSON.parse(value) as { a?: unknown; s?: unknown; h?: unknown; q?: unknown };
     if (typeof parsed.a !== "string" || typeof parsed.s !== "string") return null;
     if (parsed.h !== 0 && parsed.h !== 1) return null;
-    return { article: parsed.a, section: parsed.s, helpful: parsed.h === 1 };
+    const ref: FeedbackRef = { article: parsed.a, section: parsed.s, helpful: parsed.h === 1 };
+    if (typeof parsed.q === "string" && parsed.q.trim())
+      ref.question = parsed.q.slice(0, QUESTION_IN_FEEDBACK + 1);
+    return ref;
   } catch {
     return null;
   }
@@ -108,7 +121,12 @@ export function panelAnswerView(library: Library, answer: Answer): MessageView {
           negative_button: {
             text: plain("👎"),
             accessibility_label: "This answer did not help",
-            value: encodeFeedback({ article: section.article, section: section.id, helpful: false }),
+            value: encodeFeedback({
+              article: section.article,
+              section: section.id,
+              helpful: false,
+              question: answer.question,
+            }),
           },
         },
       ],

@@ -1,6 +1,7 @@
 import type { Middleware } from "@slack/bolt";
 import type { Section } from "../../../content/types.js";
 import { answerWithSection } from "../../../match/answer.js";
+import { noteNotHelpful } from "../../answering.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import {
   type AnswerRef,
@@ -69,6 +70,7 @@ export const feedback = (deps: BotDeps, helpful: boolean) =>
       helpful,
       now: deps.now(),
     });
+    if (!helpful) noteNotHelpful(deps, ref.question, ref.article, ref.section);
     await respond({
       response_type: "ephemeral",
       replace_original: true,

@@ -1,5 +1,5 @@
 import type { Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { answerQuestion } from "../../../match/answer.js";
+import { answerFor } from "../../answering.js";
 import { parseCommand } from "../../command.js";
 import type { BotDeps } from "../../deps.js";
 import { handleSubscriptionCommand } from "../../subscriptions.js";
@@ -18,7 +18,7 @@ export function emFocusCommand(deps: BotDeps): Middleware<SlackCommandMiddleware
     }
     if (parsed.kind === "ask") {
       // Matching takes microseconds, so the answer rides on the acknowledgement itself.
-      const answer = answerQuestion(deps.matcher, parsed.question);
+      const answer = answerFor(deps, parsed.question);
       await ack({ response_type: "ephemeral", ...replyView(deps.library, answer, { buttons: true }) });
       return;
     }

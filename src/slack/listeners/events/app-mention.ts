@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { answerQuestion } from "../../../match/answer.js";
+import { answerFor } from "../../answering.js";
 import { mentionQuestion } from "../../command.js";
 import type { BotDeps } from "../../deps.js";
 import { stripControl } from "../../text.js";
@@ -18,7 +18,7 @@ export function appMention(deps: BotDeps) {
         context.botUserId,
       );
     }
-    const view = replyView(deps.library, answerQuestion(deps.matcher, question));
+    const view = replyView(deps.library, answerFor(deps, question));
     await client.chat.postMessage({
       channel: event.channel,
       thread_ts: threadTs,

@@ -1,0 +1,108 @@
+import type { Logger } from "@slack/bolt";
+import type { Answer } from "./match/answer.js";
+import { cleanQuestion } from "./match/question.js";
+import { termOf, tokenize } from "./match/terms.js";
+import type { Gap, GapInput, Store } from "./store/types.js";
+
+/**
+ * Knowledge gaps: questions the content could not answer, and answers people marked 👎. Content
+ * owners read them grouped by wording (`npx em-focus gaps`, the playground's Gaps tab) to add
+ * aliases or write new sections. Only the question, the outcome, the section and the time are
+ * kept — never who asked — for 90 days (store/gaps.ts); `RECORD_GAPS=off` records nothing.
+ */
+
+/** Records a gap without holding up or failing the answer: a failure is logged, the person still gets their answer. */
+export type GapRecorder = (gap: GapInput) => void;
+
+export function createGapRecorder(
+  store: Pick<Store, "recordGap">,
+  logger: Logger,
+  enabled: boolean,
+): GapRecorder {
+  if (!enabled) return () => {};
+  return (gap) => {
+    store.recordGap(gap).catch((error: unknown) => logger.warn("could not record a knowledge gap", error));
+  };
+}
+
+/** The gap an answer leaves, if any: only questions with words that found no guidance. */
+export function gapOfAnswer(answer: Answer, now: Date): GapInput | null {
+  if (answer.outcome !== "off-topic") return null;
+  return { question: answer.question, outcome: "off-topic", articleSlug: null, sectionId: null, now };
+}
+
+/** An answer marked 👎. */
+export function notHelpfulGap(question: string, articleSlug: string, sectionId: string, now: Date): GapInput {
+  return { question, outcome: "not-helpful", articleSlug, sectionId, now };
+}
+
+export interface GapGroup {
+  /** The wording asked most often in the group (the newest on a tie). */
+  question: string;
+  count: number;
+  /** Up to three other wordings. */
+  variants: string[];
+  offTopic: number;
+  notHelpful: number;
+  /** `article#section` of the answers marked 👎, most frequent first. */
+  sections: string[];
+  lastAt: Date;
+}
+
+function termsOf(question: string): Set<string> {
+  const terms = tokenize(cleanQuestion(question))
+    .map(termOf)
+    .filter((t): t is string => t !== null);
+  return new Set(terms);
+}
+
+function similar(a: Set<string>, b: Set<string>): boolean {
+  if (a.size === 0 || b.size === 0) return a.size === b.size;
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared += 1;
+  return shared / (a.size + b.size - shared) >= 0.5;
+}
+
+/** Gaps grouped by similar wording (same stemmed words, half or more shared), most frequent first. */
+export function groupGaps(gaps: readonly Gap[]): GapGroup[] {
+  const groups: { terms: Set<string>; gaps: Gap[] }[] = [];
+  for (const gap of gaps) {
+    const terms = termsOf(gap.question);
+    const group = groups.find((g) => similar(g.terms, terms));
+    if (group) group.gaps.push(gap);
+    else groups.push({ terms, gaps: [gap] });
+  }
+  return groups
+    .map(({ gaps: members }) => {
+      const wordings = new Map<string, { n: number; last: number }>();
+      const sections = new Map<string, number>();
+      for (const gap of members) {
+        const key = gap.question;
+        const seen = wordings.get(key) ?? { n: 0, last: 0 };
+        wordings.set(key, { n: seen.n + 1, last: Math.max(seen.last, gap.createdAt.getTime()) });
+        if (gap.articleSlug && gap.sectionId) {
+          const section = `${gap.articleSlug}#${gap.sectionId}`;
+          sections.set(section, (sections.get(section) ?? 0) + 1);
+        }
+      }
+      const ranked = [...wordings].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last).map(([q]) => q);
+      return {
+        question: ranked[0] ?? "",
+        count: members.length,
+        variants: ranked.slice(1, 4),
+        offTopic: members.filter((g) => g.outcome === "off-topic").length,
+        notHelpful: members.filter((g) => g.outcome === "not-helpful").length,
+        sections: [...sections].sort((a, b) => b[1] - a[1]).map(([s]) => s),
+        lastAt: new Date(Math.max(...members.map((g) => g.createdAt.getTime()))),
+      };
+    })
+    .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime());
+}
+
+/** "30d", "12h", "2w" as milliseconds; null when it is none of those. */
+export function parseSince(text: string): number | null {
+  const match = /^(\d{1,4})([hdw])$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as "h" | "d" | "w"];
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,64 @@
+import type { Logger } from "@slack/bolt";
+import type { Config } from "../config.js";
+import { groupGaps } from "../gaps.js";
+import type { GapInput, Store } from "../store/types.js";
+import { gapsHtml } from "./pages.js";
+import { type PlaygroundExtras, type PlaygroundServer, startPlaygroundServer } from "./server.js";
+import { Studio } from "./studio.js";
+
+export interface PlaygroundOptions {
+  /** The port to listen on: PORT without Slack, PLAYGROUND_PORT beside it. */
+  port: number;
+  recordGap?: (gap: GapInput) => Promise<void>;
+  extras?: PlaygroundExtras;
+}
+
+/** Loads the content into a Studio and serves the playground, on loopback unless HOST says otherwise. */
+export async function startPlayground(
+  config: Config,
+  logger: Logger,
+  options: PlaygroundOptions,
+): Promise<PlaygroundServer & { studio: Studio }> {
+  const studio = new Studio({
+    contentDir: config.contentDir,
+    baseUrl: config.contentBaseUrl,
+    ...(options.recordGap ? { recordGap: options.recordGap } : {}),
+  });
+  const server = await startPlaygroundServer(studio, logger, {
+    host: config.host ?? "127.0.0.1",
+    port: options.port,
+    ...(options.extras ? { extras: options.extras } : {}),
+  });
+  return { ...server, studio };
+}
+
+/** The one line `npm start` logs without Slack. */
+export function playgroundBanner(url: string): string {
+  return `playground running at ${url} (no Slack settings found; to connect Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET in .env, see .env.example)`;
+}
+
+const GAPS_SHOWN_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The playground's options with knowledge gaps kept in the store (the same list `em-focus gaps` shows). */
+export function playgroundGaps(
+  config: Config,
+  store: Pick<Store, "recordGap" | "listGaps">,
+  logger: Logger,
+  port: number,
+): PlaygroundOptions {
+  return {
+    port,
+    ...(config.recordGaps
+      ? {
+          recordGap: (gap: GapInput) =>
+            store
+              .recordGap(gap)
+              .catch((error: unknown) => logger.warn("could not record a knowledge gap", error)),
+        }
+      : {}),
+    extras: {
+      gapsHtml: async () =>
+        gapsHtml(groupGaps(await store.listGaps(new Date(Date.now() - GAPS_SHOWN_MS))), config.recordGaps),
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { type Db, rowsChanged, toDate } from "./rows.js";
+
+/** How long a gap is kept: older rows are deleted whenever a gap is recorded or listed. */
+export const GAP_RETENTION_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The longest question kept; the rest says nothing more about the gap. */
+export const GAP_QUESTION_MAX = 1000;
+
+export type GapOutcome = "off-topic" | "not-helpful";
+
+/** A question the content could not answer well. Who asked is never stored. */
+export interface Gap {
+  readonly question: string;
+  readonly outcome: GapOutcome;
+  readonly articleSlug: string | null;
+  readonly sectionId: string | null;
+  readonly createdAt: Date;
+}
+
+export interface GapInput {
+  readonly question: string;
+  readonly outcome: GapOutcome;
+  readonly articleSlug: string | null;
+  readonly sectionId: string | null;
+  readonly now: Date;
+}
+
+export async function recordGap(db: Db, input: GapInput): Promise<void> {
+  const question = input.question.replace(/\s+/g, " ").trim().slice(0, GAP_QUESTION_MAX);
+  if (!question) return;
+  await db
+    .insertInto("gaps")
+    .values({
+      id: randomUUID(),
+      question,
+      outcome: input.outcome,
+      article_slug: input.articleSlug,
+      section_id: input.sectionId,
+      created_at: input.now.getTime(),
+    })
+    .execute();
+  await pruneGaps(db, input.now);
+}
+
+/** Deletes gaps older than the retention period; returns how many went. */
+export async function pruneGaps(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom("gaps")
+    .where("created_at", "<", now.getTime() - GAP_RETENTION_DAYS * DAY_MS)
+    .executeTakeFirst();
+  return rowsChanged(result);
+}
+
+/** Gaps recorded since `since`, newest first (at most `limit`). */
+export async function listGaps(db: Db, since: Date, limit = 10_000): Promise<Gap[]> {
+  const rows = await db
+    .selectFrom("gaps")
+    .selectAll()
+    .where("created_at", ">=", since.getTime())
+    .orderBy("created_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    question: row.question,
+    outcome: row.outcome === "not-helpful" ? "not-helpful" : "off-topic",
+    articleSlug: row.article_slug,
+    sectionId: row.section_id,
+    createdAt: toDate(row.created_at),
+  }));
+}

@@ -1,0 +1,213 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readConfig } from "../src/config.js";
+import { createLogger } from "../src/log.js";
+import { playgroundGaps, startPlayground } from "../src/playground/start.js";
+import { openStore } from "../src/store/open.js";
+import type { Store } from "../src/store/types.js";
+
+/*
+ * The playground in a real browser: Debian's Chromium (apt-get install chromium; .ci/run installs
+ * it), driven by playwright-core through its executablePath. Nothing downloads a browser.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+/** Git-ignored; the screenshots of each tab at phone and desktop width. */
+const SHOTS = join(import.meta.dirname, "..", "screenshots");
+
+if (!hasChromium) console.warn(`playground browser tests ${SKIP_REASON}`);
+
+describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? "" : ` (${SKIP_REASON})`}`, () => {
+  let browser: Browser;
+  let page: Page;
+  let store: Store;
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startPlayground>>;
+  const consoleErrors: string[] = [];
+  const foreignRequests: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "em-focus-browser-"));
+    const config = readConfig({ HOST: "127.0.0.1", DATABASE_URL: join(dir, "play.db") });
+    store = await openStore(config.databaseUrl);
+    const logger = createLogger("error");
+    server = await startPlayground(config, logger, playgroundGaps(config, store, logger, 0));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    await page.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname !== "127.0.0.1") {
+        foreignRequests.push(url.href);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ask(question: string) {
+    const before = await page.locator("#conversation .turn").count();
+    await page.fill("#question", question);
+    await page.press("#question", "Enter");
+    await page.locator("#conversation .turn").nth(before).waitFor();
+    return page.locator("#conversation .turn").nth(before);
+  }
+
+  it("asks a question with Enter and shows the level and the guidance", async () => {
+    const turn = await ask("I now run three teams through their leads");
+    await expect(turn.locator(".level-banner").textContent()).resolves.toBe("Wide focus");
+    await expect(turn.locator(".bk-text").nth(1).textContent()).resolves.toContain("Wide focus");
+    await expect(turn.getByRole("button", { name: "Other levels" }).isVisible()).resolves.toBe(true);
+  });
+
+  it("Other levels and Also relevant work as in Slack", async () => {
+    const turn = await ask("I miss coding, should I go back?");
+    const cards = turn.locator(".card");
+    await turn.getByRole("button", { name: "Other levels" }).click();
+    await cards.nth(1).waitFor();
+    await expect(cards.nth(1).textContent()).resolves.toContain("the article names these levels of focus");
+
+    const alsoTurn = await ask("Will I ever be a CTO if I go back to IC");
+    const also = alsoTurn.getByRole("button", { name: /^Also relevant:/ }).first();
+    const label = ((await also.textContent()) ?? "").replace("Also relevant: ", "");
+    await also.click();
+    await alsoTurn.locator(".card .bk-text", { hasText: label }).first().waitFor();
+
+    await turn.getByRole("button", { name: "👎 Not helpful" }).click();
+    await turn.getByText("👎 Thanks — noted.").waitFor();
+    await turn.getByRole("button", { name: "Share in channel" }).click();
+    await turn.getByText("Share preview: what the channel would see").waitFor();
+  });
+
+  it("shows hostile input as text and runs nothing", async () => {
+    const question = `<script>window.pwned = 1</script> <img src=x onerror="window.pwned=2"> <!channel> 🎉 ${"long ".repeat(8000)}`;
+    const turn = await ask(question);
+    await expect(turn.locator(".own .bk-text").textContent()).resolves.toContain(
+      "<script>window.pwned = 1</script>",
+    );
+    await expect(page.evaluate<unknown>("window.pwned")).resolves.toBeUndefined();
+    await expect(turn.locator("img").count()).resolves.toBe(0);
+  });
+
+  it("answers this week's prompt, adds a note, and the Home chart changes; next week moves on", async () => {
+    await page.getByRole("tab", { name: "Prompts" }).click();
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log("DEBUG", await page.locator("#panel-prompts").innerHTML(), consoleErrors);
+    await page.locator("#prompt .bk-actions button").first().waitFor();
+    await expect(page.locator("#home").textContent()).resolves.not.toContain("Your last 12 weeks");
+    await page.getByRole("button", { name: "Mostly Narrow" }).click();
+    await page.locator("#home", { hasText: "Your last 12 weeks" }).waitFor();
+    await expect(page.locator("#home").textContent()).resolves.toContain("Narrow 1");
+    await page.getByRole("button", { name: "Add a note" }).click();
+    await page.fill("#note", "hiring loop all week");
+    await page.getByRole("button", { name: "Save note" }).click();
+    await page.locator("#note-form").waitFor({ state: "hidden" });
+    const clock = (await page.locator("#clock").textContent()) ?? "";
+    await page.getByRole("button", { name: "Next week →" }).click();
+    await page.locator("#clock", { hasNotText: clock }).waitFor();
+    await page.getByRole("button", { name: "Mostly Wide" }).click();
+    await page.locator("#home", { hasText: "Wide 1" }).waitFor();
+    await expect(page.locator("#home").textContent()).resolves.toContain("Narrow 1");
+  });
+
+  it("the Content tab lists sections and explains a match", async () => {
+    await page.getByRole("tab", { name: "Content" }).click();
+    await page.locator("table.sections").first().waitFor();
+    await expect(page.locator("#problems").textContent()).resolves.toContain("no problems");
+    await page.fill("#explain-question", "I miss coding");
+    await page.press("#explain-question", "Enter");
+    await page.locator("#explain tr.chosen").waitFor();
+    await expect(page.locator("#explain tr.chosen").textContent()).resolves.toContain("coding");
+  });
+
+  it("a gap appears after an unanswered question, and can be tried against the content", async () => {
+    await page.getByRole("tab", { name: "Ask" }).click();
+    const turn = await ask("which parking garage level is reserved for visitors");
+    await expect(turn.locator(".level-banner").textContent()).resolves.toBe("No guidance");
+    await page.getByRole("tab", { name: "Gaps" }).click();
+    const gap = page.locator("#gaps .gap", {
+      hasText: "which parking garage level is reserved for visitors",
+    });
+    await gap.waitFor();
+    await gap.getByRole("button", { name: "Try it" }).click();
+    await page.locator("#panel-content").waitFor();
+    await page.locator("#explain .verdict", { hasText: "no guidance" }).waitFor();
+  });
+
+  it("works from the keyboard alone: tabs, focus order, Enter to ask", async () => {
+    await page.goto(server.url);
+    await expect(page.evaluate<string | undefined>("document.activeElement?.id")).resolves.toBe("question");
+    await page.keyboard.type("how long until I am good at this job");
+    await page.keyboard.press("Enter");
+    await page.locator("#conversation .turn").first().waitFor();
+    // From the top: the selected tab first, then the question box and its button.
+    await page.focus("#tab-ask");
+    await page.keyboard.press("ArrowRight");
+    await expect(page.evaluate<string | undefined>("document.activeElement?.id")).resolves.toBe(
+      "tab-prompts",
+    );
+    await expect(page.locator("#panel-prompts").isVisible()).resolves.toBe(true);
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("Tab");
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      order.push(
+        await page.evaluate<string>(
+          'document.activeElement?.textContent?.trim().slice(0, 30) || document.activeElement?.id || ""',
+        ),
+      );
+      await page.keyboard.press("Tab");
+    }
+    // Through the answer's buttons to the question box.
+    expect(order.join(" | ")).toMatch(/Share in channel \| Other levels \| 👍 Helpful \| 👎 Not helpful/);
+    await expect(page.evaluate<string | undefined>("document.activeElement?.id")).resolves.toBe("question");
+  });
+
+  it("saves screenshots of each tab at 375 px and 1440 px", async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.goto(server.url);
+    await ask("I now run three teams through their leads");
+    for (const width of [375, 1440]) {
+      await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+      for (const tab of ["Ask", "Prompts", "Content", "Gaps"]) {
+        await page.getByRole("tab", { name: tab }).click();
+        await page.locator(`#panel-${tab.toLowerCase()} :is(.message, table, .gap, .hint)`).first().waitFor();
+        await page.screenshot({
+          path: join(SHOTS, `${tab.toLowerCase()}-${width}.png`),
+          fullPage: tab !== "Content", // the Content tab is one long table
+        });
+      }
+    }
+  });
+
+  it("logged no console errors and sent no request beyond 127.0.0.1", () => {
+    expect(consoleErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  });
+});

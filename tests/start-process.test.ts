@@ -1,0 +1,67 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: plain JavaScript module without types, run by `npm start` itself.
+import { build, isStale } from "../scripts/build.mjs";
+
+describe("npm start (scripts/start.mjs)", () => {
+  it("without Slack settings serves the playground, logs one line with its URL and how to connect Slack, and does not recompile an unchanged build", async () => {
+    if ((isStale as () => boolean)()) (build as () => void)(); // e.g. sources edited since the last build
+    const child = spawn(process.execPath, ["scripts/start.mjs"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: ":memory:",
+        // Empty values keep dotenv from filling them in from a developer's .env.
+        SLACK_BOT_TOKEN: "",
+        SLACK_APP_TOKEN: "",
+        SLACK_SIGNING_SECRET: "",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+        createInterface({ input: child.stdout }).on("line", (l) => {
+          if (l.includes("playground running")) resolve(l);
+        });
+      });
+      expect(line).toMatch(/playground running at http:\/\/127\.0\.0\.1:\d+\/ .*SLACK_BOT_TOKEN.*\.env/);
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(line)?.[0] ?? "";
+      const answer = await fetch(new URL("/api/ask", url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: "I miss coding" }),
+      });
+      expect(((await answer.json()) as { level: string }).level).toBe("ic");
+      expect(stderr).not.toContain("compiling");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("NODE_ENV=production keeps missing Slack settings fatal", async () => {
+    const child = spawn(process.execPath, ["dist/main.js"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        SLACK_BOT_TOKEN: "",
+        SLACK_APP_TOKEN: "",
+        SLACK_SIGNING_SECRET: "",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("SLACK_BOT_TOKEN");
+  });
+});
