@@ -1,5 +1,5 @@
 import type { FocusLevel, Section } from "../content/types.js";
-import type { Match, Matcher } from "./matcher.js";
+import { choose, type Match, type Matcher } from "./matcher.js";
 import { cleanQuestion } from "./question.js";
 import { tokenize } from "./terms.js";
 
@@ -65,10 +65,11 @@ export function answerWithSection(
   question: string,
   section: Section,
 ): Answer & { section: Section } {
+  // One ranking serves both: the chosen section's own words, and the decision it would have made.
   const ranked = matcher.rank(question, matcher.sections.length);
   const same = (match: Match) => match.section.article === section.article && match.section.id === section.id;
   const own = ranked.find(same);
-  const decision = matcher.decide(question);
+  const decision = choose(ranked, matcher.options);
   const others = decision ? [decision.best, ...decision.alternatives].filter((match) => !same(match)) : [];
   const alternatives = others.slice(0, 2);
   return {
