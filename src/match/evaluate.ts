@@ -134,7 +134,8 @@ export function stratifiedFolds(questions: readonly LabelledQuestion[], k: numbe
   });
 }
 
-const normalize = (text: string) => text.trim().toLowerCase();
+/** Case, punctuation and spacing do not make a question new: "VP path?" and "vp path" are one question. */
+const normalize = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join(" ");
 
 /** Section keys by bare id, for a library whose ids are unique (the fixture names sections by id). */
 function idOf(sections: readonly Section[]): (key: string) => string {
