@@ -1,46 +1,89 @@
 // @ts-check
-// `npm run build` (also run at install, by `prepare`) and the freshness check behind `npm start`:
-// dist/ is compiled from src/ with tsc, and dist/.build-stamp records when that last succeeded.
-// A start compares the stamp with the newest source or compiler setting (one stat per file, a
-// millisecond or two) and compiles only when something is newer, so an unchanged checkout starts
-// at once.
+// `npm run build` (also run at install, by `prepare`) and the freshness check behind `npm start`.
+// The build type-checks src/ with tsc, then bundles the two entry points (the bot, dist/main.js, and
+// the CLI, dist/cli.js) with esbuild: one file per entry plus shared and lazily loaded chunks in
+// dist/chunks/. A bundle starts faster than hundreds of modules (node resolves, reads and compiles
+// each one), which is what makes a restart instant; see docs/architecture.md. dist/.build-stamp
+// records when a build last succeeded, and a start compares it with the newest source or setting
+// (one stat per file, a millisecond or two), so an unchanged checkout starts at once.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const STAMP = join(ROOT, "dist", ".build-stamp");
-const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
+const DIST = join(ROOT, "dist");
+const STAMP = join(DIST, ".build-stamp");
+const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
+/** Loaded by node at run time instead of bundled: native addons and the drivers' optional parts. */
+const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
-/** @param {string} dir */
-function newestIn(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+/** @param {string} dir @returns {string[]} */
+function sourcesIn(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestIn(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
+    if (entry.isDirectory()) return sourcesIn(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
 }
 
-/** True when dist/ is older than a source file or a compiler setting, or was never built. */
+/** True when dist/ is older than a source file or a build setting, or was never built. */
 export function isStale() {
-  if (!existsSync(STAMP) || !existsSync(join(ROOT, "dist", "main.js"))) return true;
+  if (!existsSync(STAMP) || !existsSync(join(DIST, "main.js")) || !existsSync(join(DIST, "cli.js"))) return true;
   const built = statSync(STAMP).mtimeMs;
-  const settings = SETTINGS.map((f) => join(ROOT, f)).filter((f) => existsSync(f));
-  return Math.max(newestIn(join(ROOT, "src")), ...settings.map((f) => statSync(f).mtimeMs)) > built;
+  const files = [...sourcesIn(join(ROOT, "src")), ...SETTINGS.map((f) => join(ROOT, f)).filter(existsSync)];
+  return files.some((file) => statSync(file).mtimeMs > built);
 }
 
-/** Compiles src/ into dist/ and stamps it; exits the process with tsc's status when it fails. */
-export function build() {
+/**
+ * The matcher's own code, as a hash: a trained model cached on disk is reused only by the code that
+ * trained it (src/match/model-cache.ts reads the files themselves when it runs unbundled).
+ */
+function matcherCodeHash() {
+  const hash = createHash("sha256");
+  const dir = join(ROOT, "src", "match");
+  for (const name of readdirSync(dir).sort()) if (name.endsWith(".ts")) hash.update(readFileSync(join(dir, name)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Type-checks and bundles src/ into dist/, then stamps it; exits with a non-zero status when either fails. */
+export async function build() {
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
-  if (result.status !== 0) {
-    process.stderr.write("em-focus: the TypeScript build failed (above); nothing was started.\n");
-    process.exit(result.status ?? 1);
+  const checked = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--noEmit"], {
+    stdio: "inherit",
+  });
+  if (checked.status !== 0) {
+    process.stderr.write("em-focus: the TypeScript check failed (above); nothing was built or started.\n");
+    process.exit(checked.status ?? 1);
+  }
+  // Loaded only here: a start with nothing to build does not pay for loading esbuild.
+  const esbuild = await import("esbuild");
+  rmSync(DIST, { recursive: true, force: true });
+  try {
+    await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: { main: "src/main.ts", cli: "src/cli.ts" },
+      outdir: "dist",
+      chunkNames: "chunks/[name]-[hash]",
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      minify: true,
+      sourcemap: "linked",
+      external: EXTERNAL,
+      define: { EM_FOCUS_MATCHER_CODE: JSON.stringify(matcherCodeHash()) },
+      // Bundled CommonJS packages call require() for node's own modules; ESM has none of its own.
+      banner: { js: 'import { createRequire as __emFocusRequire } from "node:module"; const require = __emFocusRequire(import.meta.url);' },
+      logLevel: "warning",
+    });
+  } catch {
+    process.stderr.write("em-focus: bundling failed (above); nothing was started.\n");
+    process.exit(1);
   }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) build();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build();

@@ -143,7 +143,6 @@ export interface FakeSlack {
 
 const JSON_FIELDS = ["blocks", "attachments", "view", "metadata", "prompts", "loading_messages"] as const;
 const MAX_TEXT = 40_000;
-const MAX_SCHEDULE_AHEAD_SECONDS = 120 * 24 * 60 * 60;
 const DEFAULT_TZ = "America/New_York";
 
 interface Reply {

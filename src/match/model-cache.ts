@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Library } from "../content/types.js";
+import { projectRoot } from "../project.js";
 import { Classifier, type SavedClassifier } from "./classifier.js";
 import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions, type TrainedModel } from "./matcher.js";
 
@@ -15,9 +16,10 @@ import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions, type TrainedMode
  */
 
 const FORMAT = 1;
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** node_modules/.cache is where tools keep caches; the project root is two folders up (src|dist/match). */
-export const DEFAULT_CACHE_DIR = join(HERE, "..", "..", "node_modules", ".cache", "em-focus");
+/** node_modules/.cache is where tools keep caches. */
+export const DEFAULT_CACHE_DIR = join(projectRoot(), "node_modules", ".cache", "em-focus");
+/** Set by the bundler (scripts/build.mjs) to a hash of src/match; unbundled, the files are read below. */
+declare const EM_FOCUS_MATCHER_CODE: string | undefined;
 
 interface SavedModel {
   format: number;
@@ -55,8 +57,12 @@ function fingerprint(library: Pick<Library, "sections" | "examples">, options: M
   }
   hash.update(JSON.stringify(library.examples));
   // The matcher's code: a change to features or training must not reuse an old model.
-  for (const name of readdirSync(HERE).sort()) {
-    if (/\.(?:js|ts)$/.test(name)) hash.update(readFileSync(join(HERE, name)));
+  if (typeof EM_FOCUS_MATCHER_CODE === "string") hash.update(EM_FOCUS_MATCHER_CODE);
+  else {
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const name of readdirSync(here).sort()) {
+      if (/\.(?:js|ts)$/.test(name)) hash.update(readFileSync(join(here, name)));
+    }
   }
   return hash.digest("hex").slice(0, 32);
 }

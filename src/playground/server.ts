@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { Logger } from "@slack/bolt";
 import { type FocusLevel, LEVEL_NAMES } from "../content/types.js";
+import { projectRoot } from "../project.js";
 import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../slack/views/answer.js";
 import { explainHtml, messageHtml, pageHtml, problemsHtml, questionHtml, sectionsHtml } from "./pages.js";
 import { type Studio, UnknownAction } from "./studio.js";
@@ -34,7 +36,7 @@ class BadRequest extends Error {
   }
 }
 
-const STATIC = new URL("../../public/playground/", import.meta.url);
+const STATIC = join(projectRoot(), "public", "playground");
 const statics: Record<string, { type: string; file: string }> = {
   "/app.js": { type: "text/javascript; charset=utf-8", file: "app.js" },
   "/style.css": { type: "text/css; charset=utf-8", file: "style.css" },
@@ -206,7 +208,7 @@ export function createPlaygroundHandler(
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const asset = req.method === "GET" ? statics[path] : undefined;
       if (asset) {
-        send(res, 200, asset.type, readFileSync(new URL(asset.file, STATIC), "utf8"));
+        send(res, 200, asset.type, readFileSync(join(STATIC, asset.file), "utf8"));
         return;
       }
       if (path === "/favicon.ico") {
