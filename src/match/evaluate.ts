@@ -186,7 +186,7 @@ export function crossValidatedRankings(
 
 /** Grid the decision thresholds are chosen from. */
 export const CONFIDENCE_GRID = [0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
-export const ALTERNATIVE_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+export const ALTERNATIVE_GRID = [0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
 /**
  * What the thresholds are chosen for: right in scope and right off-topic count alike (the mean of

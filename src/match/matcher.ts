@@ -45,9 +45,9 @@ export interface MatcherOptions {
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.6,
+  minConfidence: 0.65,
   alternativeShare: 0.2,
-  l2: 3e-4,
+  l2: 3e-3,
   epochs: 10,
   learningRate: 4,
   textWeight: 0.5,
