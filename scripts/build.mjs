@@ -19,6 +19,45 @@ const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json", "
 /** Loaded by node at run time instead of bundled: native addons and the drivers' optional parts. */
 const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
+/**
+ * Bolt's index loads every receiver, and two of them pull in large packages em-focus's HTTP mode never
+ * uses: Socket Mode's client (with undici and ws) and Express (with body-parser). Evaluating them is
+ * about a tenth of start-up. In the bundle, the receivers get a stand-in that loads the real package
+ * the first time it is used, so Socket Mode and ExpressReceiver still work, they just load on demand.
+ * Each stand-in exposes exactly what the receiver reads from the package.
+ * @type {Record<string, { importer: RegExp, contents: string }>}
+ */
+const ON_DEMAND = {
+  "@slack/socket-mode": {
+    importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]SocketModeReceiver\.js$/,
+    contents: 'module.exports = { get SocketModeClient() { return require("@slack/socket-mode").SocketModeClient; } };',
+  },
+  express: {
+    importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,
+    contents: [
+      'function express(...args) { return require("express")(...args); }',
+      'Object.defineProperty(express, "Router", { enumerable: true, get: () => require("express").Router });',
+      "module.exports = express;",
+    ].join("\n"),
+  },
+};
+
+/** @type {import("esbuild").Plugin} */
+const onDemand = {
+  name: "on-demand",
+  setup(build) {
+    build.onResolve({ filter: /^(?:@slack\/socket-mode|express)$/ }, (args) => {
+      const stand = ON_DEMAND[args.path];
+      return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: "on-demand" }, (args) => ({
+      contents: ON_DEMAND[args.path]?.contents ?? "",
+      loader: "js",
+      resolveDir: ROOT,
+    }));
+  },
+};
+
 /** @param {string} dir @returns {string[]} */
 function sourcesIn(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -77,6 +116,7 @@ export async function build() {
       define: { EM_FOCUS_MATCHER_CODE: JSON.stringify(matcherCodeHash()) },
       // Bundled CommonJS packages call require() for node's own modules; ESM has none of its own.
       banner: { js: 'import { createRequire as __emFocusRequire } from "node:module"; const require = __emFocusRequire(import.meta.url);' },
+      plugins: [onDemand],
       logLevel: "warning",
     });
   } catch {

@@ -1,8 +1,12 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript module without types, run by `npm start` itself.
 import { build, isStale } from "../scripts/build.mjs";
+import { matcherCodeHash } from "../src/match/model-cache.js";
+import { startFakeSlack } from "../test-support/fake-slack.js";
 
 describe("npm start (scripts/start.mjs)", () => {
   it("without Slack settings serves the playground, logs one line with its URL and how to connect Slack, and does not recompile an unchanged build", async () => {
@@ -63,5 +67,58 @@ describe("npm start (scripts/start.mjs)", () => {
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
     expect(stderr).toContain("SLACK_BOT_TOKEN");
+  });
+});
+
+describe("the bundle (dist/main.js) in Socket Mode", () => {
+  it("loads Socket Mode's client on demand and asks Slack for a connection", async () => {
+    if ((isStale as () => boolean)()) await (build as () => Promise<void>)();
+    const fake = await startFakeSlack();
+    try {
+      const child = spawn(process.execPath, ["dist/main.js"], {
+        env: {
+          PATH: process.env.PATH ?? "",
+          SLACK_BOT_TOKEN: "xoxb-test",
+          SLACK_APP_TOKEN: "xapp-1-A0TEST-123-abc",
+          SLACK_SIGNING_SECRET: "",
+          SLACK_API_URL: fake.apiUrl,
+          DATABASE_URL: ":memory:",
+          LOG_LEVEL: "error",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += String(chunk);
+      });
+      try {
+        // The fake has no Socket Mode, so the client keeps retrying: its first request is the proof
+        // that the client was loaded and used.
+        for (
+          let waited = 0;
+          fake.callsTo("apps.connections.open").length === 0 && waited < 15_000;
+          waited += 50
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(fake.callsTo("apps.connections.open").length).toBeGreaterThan(0);
+        expect(stderr).not.toMatch(/Cannot find module|is not a function|is not a constructor/);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the bundle and the sources", () => {
+  it("share one cached model: the bundle carries the same matcher-code hash the sources compute", async () => {
+    if ((isStale as () => boolean)()) await (build as () => Promise<void>)();
+    const bundled = ["dist/main.js", ...readdirSync("dist/chunks").map((f) => join("dist/chunks", f))]
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
+    expect(bundled).toContain(JSON.stringify(matcherCodeHash()));
   });
 });

@@ -57,14 +57,20 @@ function fingerprint(library: Pick<Library, "sections" | "examples">, options: M
   }
   hash.update(JSON.stringify(library.examples));
   // The matcher's code: a change to features or training must not reuse an old model.
-  if (typeof EM_FOCUS_MATCHER_CODE === "string") hash.update(EM_FOCUS_MATCHER_CODE);
-  else {
-    const here = dirname(fileURLToPath(import.meta.url));
-    for (const name of readdirSync(here).sort()) {
-      if (/\.(?:js|ts)$/.test(name)) hash.update(readFileSync(join(here, name)));
-    }
-  }
+  hash.update(typeof EM_FOCUS_MATCHER_CODE === "string" ? EM_FOCUS_MATCHER_CODE : matcherCodeHash());
   return hash.digest("hex").slice(0, 32);
+}
+
+/**
+ * A hash of the matcher's source files (this folder, run from src/). scripts/build.mjs computes the
+ * same one for the bundle, so the bot and the tests or tsx share one cached model.
+ */
+export function matcherCodeHash(dir = dirname(fileURLToPath(import.meta.url))): string {
+  const hash = createHash("sha256");
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith(".ts")) hash.update(readFileSync(join(dir, name)));
+  }
+  return hash.digest("hex").slice(0, 16);
 }
 
 function read(file: string): TrainedModel | null {
