@@ -46,7 +46,7 @@ export interface MatcherOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   minConfidence: 0.65,
-  alternativeShare: 0.2,
+  alternativeShare: 0.3,
   l2: 3e-3,
   epochs: 10,
   learningRate: 4,
