@@ -45,10 +45,10 @@ export interface MatcherOptions {
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.65,
-  alternativeShare: 0.3,
-  l2: 3e-3,
-  epochs: 10,
+  minConfidence: 0.7,
+  alternativeShare: 0.2,
+  l2: 1e-3,
+  epochs: 20,
   learningRate: 4,
   textWeight: 0.5,
   fuzzy: 0.2,
