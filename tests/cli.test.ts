@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CONTENT = join(ROOT, "content");
@@ -136,9 +137,7 @@ describe("ask --json", () => {
   });
 
   it("lists a close second section under alternatives, and none when the answer is clear", async () => {
-    const two = parseLine(
-      (await run(["ask", "--json", "Will I ever be a CTO if I go back to IC"])).out.trim(),
-    );
+    const two = parseLine((await run(["ask", "--json", TWO_SECTIONS])).out.trim());
     const alternatives = two.answer?.alternatives as Record<string, unknown>[];
     expect(two.answer?.section).toBe("ic");
     expect(alternatives.map((a) => a.section)).toEqual(["giving-up-the-vp-path"]);
@@ -152,7 +151,7 @@ describe("ask --json", () => {
       (await run(["ask", "--json", "how do I run good 1:1s with my reports"])).out.trim(),
     );
     expect(clear.answer?.alternatives).toEqual([]);
-    const text = await run(["ask", "Will I ever be a CTO if I go back to IC"]);
+    const text = await run(["ask", TWO_SECTIONS]);
     expect(text.out).toMatch(/^Also relevant: Going back to IC means giving up the VP path/m);
   });
 

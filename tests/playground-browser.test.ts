@@ -8,6 +8,7 @@ import { createLogger } from "../src/log.js";
 import { playgroundGaps, startPlayground } from "../src/playground/start.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 
 /*
  * The playground in a real browser: Debian's Chromium (apt-get install chromium; .ci/run installs
@@ -93,7 +94,7 @@ describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? "" : ` 
     await cards.nth(1).waitFor();
     await expect(cards.nth(1).textContent()).resolves.toContain("the article names these levels of focus");
 
-    const alsoTurn = await ask("Will I ever be a CTO if I go back to IC");
+    const alsoTurn = await ask(TWO_SECTIONS);
     const also = alsoTurn.getByRole("button", { name: /^Also relevant:/ }).first();
     const label = ((await also.textContent()) ?? "").replace("Also relevant: ", "");
     await also.click();

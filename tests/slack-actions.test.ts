@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS, encodeAnswerRef } from "../src/slack/views/answer.js";
 import { validateBlocks } from "../test-support/fake-slack.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 import {
   ARTICLE_SLUG,
   ARTICLE_URL,
@@ -158,9 +159,6 @@ describe("answer buttons over the real HTTP receiver", () => {
   );
 
   describe("Also relevant", () => {
-    // Honestly two questions in one: going back to IC, and what it does to executive ambitions.
-    const TWO_SECTIONS = "Will I ever be a CTO if I go back to IC";
-
     it("offers the close runner-up as a button, and shows it in place when clicked", async () => {
       const answer = await ask(TWO_SECTIONS);
       expect(validateBlocks(blocksOf(answer), 50)).toEqual([]);
@@ -178,7 +176,7 @@ describe("answer buttons over the real HTTP receiver", () => {
         /^\*Going back to IC means giving up the VP path\* · /,
       );
       expect(text).toContain(`You asked: “${TWO_SECTIONS}”`);
-      expect(text).toMatch(/Why this: you mentioned .*“cto”/);
+      expect(text).toMatch(/Why this: you mentioned .*“vp”/);
       expect(text).toContain(`<${ARTICLE_URL}#giving-up-the-vp-path|Read it in the article>`);
       // The first answer is one click away, and the private answer keeps its own buttons.
       expect(text).toContain("Also relevant: IC focus");

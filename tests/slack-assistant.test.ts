@@ -10,6 +10,7 @@ import {
   THINKING_STATUS,
 } from "../src/slack/views/assistant.js";
 import type { RecordedCall, SlackMessage } from "../test-support/fake-slack.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 import {
   assistantThreadContextChangedEvent,
   assistantThreadStartedEvent,
@@ -40,8 +41,6 @@ import {
 const ASKER = "U0ASKER";
 const IC_QUESTION = "I miss coding, should I go back?";
 const WIDE_QUESTION = "I now run three teams through their leads";
-// Honestly two questions in one: going back to IC, and what it does to executive ambitions.
-const TWO_SECTIONS = "Will I ever be a CTO if I go back to IC";
 const OFF_TOPIC = "What is the best pizza topping?";
 const CONTENT_PROMPTS = loadLibrary(CONTENT_DIR).articles.flatMap((a) => a.suggestedPrompts ?? []);
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS } from "../src/slack/views/answer.js";
 import { type RecordedCall, validateBlocks } from "../test-support/fake-slack.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 import {
   ARTICLE_URL,
   blocksOf,
@@ -265,8 +266,6 @@ describe("events over the real HTTP receiver", () => {
     });
   });
   describe("Also relevant in threads and DMs", () => {
-    const TWO_SECTIONS = "Will I ever be a CTO if I go back to IC";
-
     async function clickAlso(message: unknown, channel: string, id: string) {
       const button = buttonsOf(message).find((b) => b.action_id === ACTIONS.alsoRelevant);
       expect(button).toBeDefined();

@@ -18,6 +18,7 @@ import {
 import { chooseTargetView, forgetMeView, notice } from "../src/slack/views/subscriptions.js";
 import type { AnswerHistory, Delivery, Subscription } from "../src/store/types.js";
 import { validateBlocks } from "../test-support/fake-slack.js";
+import { TWO_SECTIONS } from "../test-support/questions.js";
 
 const library = loadLibrary(fileURLToPath(new URL("../content", import.meta.url)), {
   baseUrl: "https://x.test/articles",
@@ -65,7 +66,7 @@ const history: AnswerHistory = {
 };
 const delivery = { id: "d1", teamId: "T1", targetType: "user", targetId: "U1" } as unknown as Delivery;
 const icSection = library.sections.find((s) => s.level === "ic") as (typeof library.sections)[number];
-const twoSections = answerQuestion(matcher, "Will I ever be a CTO if I go back to IC");
+const twoSections = answerQuestion(matcher, TWO_SECTIONS);
 const prompt = { id: "p", text: "Where did your week go?", level: null } as never;
 
 /** Every view the app sends or opens, each as Slack receives it. */
