@@ -45,8 +45,8 @@ export interface MatcherOptions {
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.7,
-  alternativeShare: 0.2,
+  minConfidence: 0.65,
+  alternativeShare: 0.15,
   l2: 1e-3,
   epochs: 20,
   learningRate: 4,

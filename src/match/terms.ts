@@ -2,17 +2,18 @@ import { stemmer } from "stemmer";
 
 /**
  * Words that carry no meaning for telling sections apart. Kept short on purpose: words such as
- * "team", "back" or "level" are what questions hinge on.
+ * "team", "back" or "level" are what questions hinge on, and "what … about" is how people ask for
+ * the gist ("what is this bot about?" would otherwise be the single word "bot").
  */
 const STOP_WORDS = new Set(
-  `a about above after again against all am an and any are aren as at be because been before being
+  `a above after again against all am an and any are aren as at be because been before being
   below between both but by can cannot could couldn did didn do does doesn doing don down during each
   few for from further had hadn has hasn have haven having he her here hers herself him himself his
   how i if in into is isn it its itself just let me more most much my myself no nor not now of off on
   once only or other ought our ours ourselves out over own really same shall she should shouldn so
   some such than that the their theirs them themselves then there these they this those through to
-  too under until up very was wasn we were weren what when where which while who whom why will with
-  won would wouldn you your yours yourself yourselves im ive id ill youre thats theres whats dont
+  too under until up very was wasn we were weren when where which while who whom why will with
+  won would wouldn you your yours yourself yourselves im ive id ill youre thats theres dont
   doesnt isnt cant wont hi hey hello thanks thank please ok okay yeah yes lol pls plz anyone someone
   something thing things get got also still even maybe kind sort like want wanna gonna need think
   know feel lot lots bit take takes taking took time times`.split(/\s+/),
