@@ -2,18 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { plainText, slugify } from "../src/content/markdown.js";
-
-/** Small, fast, seeded PRNG (mulberry32): the same seed writes the same articles. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../src/match/random.js";
 
 /** Everyday words of the domain, so generated text shares terms with real questions. */
 const DOMAIN_WORDS =
@@ -91,7 +80,7 @@ export interface GeneratedContent {
  */
 export function generateContent(dir: string, count: number, seedFile: string, seed = 42): GeneratedContent {
   mkdirSync(dir, { recursive: true });
-  const random = prng(seed);
+  const random = seededRandom(seed);
   // Content words by frequency rank: invented words, with the domain words spread over the first
   // ~600 ranks (every third), so a word like "team" is common but not in every paragraph.
   const domain = shuffle(DOMAIN_WORDS, random);

@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
  * walking up from this module, because the same code runs from `src/` (tsx, tests) and bundled into
  * `dist/` or `dist/chunks/`, at different depths.
  */
-export function projectRoot(from: string = import.meta.url): string {
-  let dir = dirname(fileURLToPath(from));
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, "package.json"))) return dir;
     const parent = dirname(dir);

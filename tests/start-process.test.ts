@@ -8,29 +8,44 @@ import { build, isStale } from "../scripts/build.mjs";
 import { matcherCodeHash } from "../src/match/model-cache.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 
+/** Builds dist/ first when the sources changed since the last build (as `npm start` would). */
+async function ensureBuilt(): Promise<void> {
+  if ((isStale as () => boolean)()) await (build as () => Promise<void>)();
+}
+
+/**
+ * Runs `script` with node and only the given settings. Empty Slack settings keep dotenv from filling
+ * them in from a developer's .env.
+ */
+function run(script: string, settings: Record<string, string>) {
+  const child = spawn(process.execPath, [script], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "",
+      SLACK_APP_TOKEN: "",
+      SLACK_SIGNING_SECRET: "",
+      ...settings,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  return { child, stderr: () => stderr };
+}
+
 describe("npm start (scripts/start.mjs)", () => {
   it("without Slack settings serves the playground, logs one line with its URL and how to connect Slack, and does not recompile an unchanged build", async () => {
-    if ((isStale as () => boolean)()) await (build as () => Promise<void>)(); // e.g. sources edited since the last build
-    const child = spawn(process.execPath, ["scripts/start.mjs"], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_URL: ":memory:",
-        // Empty values keep dotenv from filling them in from a developer's .env.
-        SLACK_BOT_TOKEN: "",
-        SLACK_APP_TOKEN: "",
-        SLACK_SIGNING_SECRET: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += String(chunk);
+    await ensureBuilt(); // e.g. sources edited since the last build
+    const { child, stderr } = run("scripts/start.mjs", {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: ":memory:",
     });
     try {
       const line = await new Promise<string>((resolve, reject) => {
-        child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
         createInterface({ input: child.stdout }).on("line", (l) => {
           if (l.includes("playground running")) resolve(l);
         });
@@ -43,53 +58,32 @@ describe("npm start (scripts/start.mjs)", () => {
         body: JSON.stringify({ question: "I miss coding" }),
       });
       expect(((await answer.json()) as { level: string }).level).toBe("ic");
-      expect(stderr).not.toContain("building");
+      expect(stderr()).not.toContain("building");
     } finally {
       child.kill("SIGTERM");
     }
   });
 
   it("NODE_ENV=production keeps missing Slack settings fatal", async () => {
-    const child = spawn(process.execPath, ["dist/main.js"], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        SLACK_BOT_TOKEN: "",
-        SLACK_APP_TOKEN: "",
-        SLACK_SIGNING_SECRET: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += String(chunk);
-    });
+    await ensureBuilt();
+    const { child, stderr } = run("dist/main.js", { NODE_ENV: "production" });
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
-    expect(stderr).toContain("SLACK_BOT_TOKEN");
+    expect(stderr()).toContain("SLACK_BOT_TOKEN");
   });
 });
 
 describe("the bundle (dist/main.js) in Socket Mode", () => {
   it("loads Socket Mode's client on demand and asks Slack for a connection", async () => {
-    if ((isStale as () => boolean)()) await (build as () => Promise<void>)();
+    await ensureBuilt();
     const fake = await startFakeSlack();
     try {
-      const child = spawn(process.execPath, ["dist/main.js"], {
-        env: {
-          PATH: process.env.PATH ?? "",
-          SLACK_BOT_TOKEN: "xoxb-test",
-          SLACK_APP_TOKEN: "xapp-1-A0TEST-123-abc",
-          SLACK_SIGNING_SECRET: "",
-          SLACK_API_URL: fake.apiUrl,
-          DATABASE_URL: ":memory:",
-          LOG_LEVEL: "error",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      child.stderr.on("data", (chunk) => {
-        stderr += String(chunk);
+      const { child, stderr } = run("dist/main.js", {
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_APP_TOKEN: "xapp-1-A0TEST-123-abc",
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: ":memory:",
+        LOG_LEVEL: "error",
       });
       try {
         // The fake has no Socket Mode, so the client keeps retrying: its first request is the proof
@@ -102,7 +96,7 @@ describe("the bundle (dist/main.js) in Socket Mode", () => {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         expect(fake.callsTo("apps.connections.open").length).toBeGreaterThan(0);
-        expect(stderr).not.toMatch(/Cannot find module|is not a function|is not a constructor/);
+        expect(stderr()).not.toMatch(/Cannot find module|is not a function|is not a constructor/);
       } finally {
         child.kill("SIGKILL");
       }
@@ -114,7 +108,7 @@ describe("the bundle (dist/main.js) in Socket Mode", () => {
 
 describe("the bundle and the sources", () => {
   it("share one cached model: the bundle carries the same matcher-code hash the sources compute", async () => {
-    if ((isStale as () => boolean)()) await (build as () => Promise<void>)();
+    await ensureBuilt();
     const bundled = ["dist/main.js", ...readdirSync("dist/chunks").map((f) => join("dist/chunks", f))]
       .filter((f) => f.endsWith(".js"))
       .map((f) => readFileSync(f, "utf8"))

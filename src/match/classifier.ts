@@ -1,3 +1,5 @@
+import { seededRandom } from "./random.js";
+
 /**
  * Multinomial logistic regression (softmax) over sparse features: the supervised half of the
  * matcher. Small on purpose: a few thousand features, ten or so classes, a few hundred to a few
@@ -181,18 +183,6 @@ function softmaxInPlace(values: Float64Array): void {
     sum += e;
   }
   for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) / sum;
-}
-
-/** Mulberry32: a tiny seeded generator, so training is repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(items: number[], random: () => number): void {
