@@ -12,7 +12,8 @@ const MAX_EXAMPLE_CHARS = 2_000;
 /**
  * Reads `examples.jsonl`: one JSON object per line, `{"question": "...", "section": "<id>"}`, where
  * `section` is a section id (or `<article>#<id>` when two articles share an id), or null for a
- * question the library has no guidance on. The file is optional. Every problem names its line.
+ * question the library has no guidance on; an optional `url` says where a real question was asked.
+ * The file is optional. Every problem names its line.
  */
 export function loadExamples(dir: string, sections: readonly Section[]): Example[] {
   const path = join(dir, EXAMPLES_FILE);
@@ -43,9 +44,16 @@ export function parseExamples(file: string, source: string, sections: readonly S
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new ContentError(where, 'must be an object: {"question": "...", "section": "<id>" or null}');
     }
-    const { question, section, ...rest } = value as Record<string, unknown>;
+    // `url`: where a real question was asked, kept beside it so its origin can be checked.
+    const { question, section, url, ...rest } = value as Record<string, unknown>;
     const unknown = Object.keys(rest);
     if (unknown.length > 0) throw new ContentError(where, `unknown key(s): ${unknown.join(", ")}`);
+    if (url !== undefined && (typeof url !== "string" || !/^https?:\/\/\S+$/.test(url))) {
+      throw new ContentError(
+        where,
+        '"url", when given, must be the http(s) address the question was asked at',
+      );
+    }
     if (typeof question !== "string" || question.trim() === "") {
       throw new ContentError(where, '"question" must be a non-empty string');
     }

@@ -17,6 +17,10 @@ export interface LabelledQuestion {
   also?: string;
   /** For off-topic questions: "near-miss" (the domain's words in another sense) or "unrelated". */
   kind?: string;
+  /** Real questions: the public page it was copied from. */
+  url?: string;
+  /** Real questions: "clear" when both labellers agreed and called it clear, else "arguable". */
+  clarity?: "clear" | "arguable";
 }
 
 export function parseLabelledQuestions(jsonl: string): LabelledQuestion[] {
@@ -68,17 +72,31 @@ export function ratio(score: Score): number {
   return score.total === 0 ? 0 : score.correct / score.total;
 }
 
-/** The decision rule of `Matcher.decide`, applied to a stored ranking. */
+/** The thresholds of the decision rule (`choose` in matcher.ts). */
+export interface Thresholds {
+  minConfidence: number;
+  closestConfidence: number;
+  alternativeShare: number;
+}
+
+/**
+ * The decision rule of `Matcher.decide`, applied to a stored ranking. A "closest" answer counts as
+ * an answer; `closestConfidence` defaults to `minConfidence`, which gives none.
+ */
 export function decide(
   ranking: Ranked["ranking"],
   minConfidence: number,
   alternativeShare: number,
+  closestConfidence = minConfidence,
 ): Prediction {
-  const chosen = choose(ranking, { minConfidence, alternativeShare });
+  const chosen = choose(ranking, { minConfidence, alternativeShare, closestConfidence });
   return chosen
     ? { section: chosen.best.section, alternatives: chosen.alternatives.map((match) => match.section) }
     : { section: null, alternatives: [] };
 }
+
+const decideWith = (ranking: Ranked["ranking"], t: Thresholds) =>
+  decide(ranking, t.minConfidence, t.alternativeShare, t.closestConfidence);
 
 export function evaluate(
   predictions: readonly { question: LabelledQuestion; prediction: Prediction }[],
@@ -134,6 +152,61 @@ export function stratifiedFolds(questions: readonly LabelledQuestion[], k: numbe
   });
 }
 
+/**
+ * The page a real question comes from, as one key for every copy of it: Reddit threads and Hacker
+ * News items are read through many mirrors, Stack Exchange questions under several addresses. Two
+ * questions from one page must never sit on both sides of a split.
+ */
+export function pageOf(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.trim().toLowerCase();
+  }
+  const path = parsed.pathname.replace(/\/+$/, "");
+  const thread = /\/r\/[^/]+\/comments\/([a-z0-9]+)/i.exec(path);
+  if (thread) return `reddit:${thread[1]?.toLowerCase()}`;
+  const item = parsed.searchParams.get("id");
+  if (/^(?:item|\/item)$/.test(path.split("/").pop() ?? "") && item) return `hn:${item}`;
+  const host = parsed.hostname.toLowerCase().replace(/^www\./, "");
+  const question = /\/questions?\/(\d+)/.exec(path);
+  if (question) return `${host}:q${question[1]}`;
+  const kept = [...parsed.searchParams].filter(([name]) => /^(?:id|p|t|topic|thread|story|q)$/i.test(name));
+  return `${host}${path.toLowerCase()}${kept.length > 0 ? `?${new URLSearchParams(kept)}` : ""}`;
+}
+
+/** Page-grouped fold numbers (0..k-1): every question of one page lands in the same fold. */
+export function pageFolds(questions: readonly LabelledQuestion[], k: number): number[] {
+  const foldOf = new Map<string, number>();
+  return questions.map((q) => {
+    const page = pageOf(q.url ?? q.question);
+    let fold = foldOf.get(page);
+    if (fold === undefined) {
+      fold = foldOf.size % k;
+      foldOf.set(page, fold);
+    }
+    return fold;
+  });
+}
+
+/**
+ * Fold numbers for a mix of written and real questions: written ones stratified by label, real ones
+ * grouped by page (questions from one thread share words no other page has).
+ */
+export function foldsOf(questions: readonly LabelledQuestion[], k: number): number[] {
+  const folds = new Array<number>(questions.length);
+  for (const real of [false, true]) {
+    const indexes = questions.map((_, i) => i).filter((i) => (questions[i]?.url !== undefined) === real);
+    const part = indexes.map((i) => questions[i] as LabelledQuestion);
+    const dealt = real ? pageFolds(part, k) : stratifiedFolds(part, k);
+    indexes.forEach((i, j) => {
+      folds[i] = dealt[j] as number;
+    });
+  }
+  return folds;
+}
+
 /** Case, punctuation and spacing do not make a question new: "VP path?" and "vp path" are one question. */
 const normalize = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join(" ");
 
@@ -166,7 +239,7 @@ export function crossValidatedRankings(
   options: MatcherOptions = {},
   k = 5,
 ): { ranked: Ranked[]; folds: number[] } {
-  const folds = stratifiedFolds(tune, k);
+  const folds = foldsOf(tune, k);
   const ranked: Ranked[] = new Array(tune.length);
   for (let fold = 0; fold < k; fold++) {
     const held = new Set(tune.filter((_, i) => folds[i] === fold).map((q) => normalize(q.question)));
@@ -184,8 +257,10 @@ export function crossValidatedRankings(
   return { ranked, folds };
 }
 
-/** Grid the decision thresholds are chosen from. */
-export const CONFIDENCE_GRID = [0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** Grids the decision thresholds are chosen from. */
+export const CONFIDENCE_GRID = [
+  0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
+];
 export const ALTERNATIVE_GRID = [0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
 /**
@@ -201,25 +276,45 @@ export function objective(evaluation: Evaluation): number {
   );
 }
 
-export function bestThresholds(ranked: readonly Ranked[]): {
-  minConfidence: number;
-  alternativeShare: number;
-} {
-  let best = { minConfidence: DEFAULT_MATCHER_OPTIONS.minConfidence, alternativeShare: 1, value: -1 };
-  for (const minConfidence of CONFIDENCE_GRID) {
-    for (const alternativeShare of ALTERNATIVE_GRID) {
-      const value = objective(
-        evaluate(
-          ranked.map((r) => ({
-            question: r.question,
-            prediction: decide(r.ranking, minConfidence, alternativeShare),
-          })),
-        ),
-      );
-      if (value > best.value) best = { minConfidence, alternativeShare, value };
+/** Written and real questions are judged apart and count alike, however many of each there are. */
+export function mixedObjective(ranked: readonly Ranked[], thresholds: Thresholds): number {
+  const parts = [
+    ranked.filter((r) => r.question.url === undefined),
+    ranked.filter((r) => r.question.url !== undefined),
+  ].filter((part) => part.length > 0);
+  let sum = 0;
+  for (const part of parts) {
+    sum += objective(
+      evaluate(part.map((r) => ({ question: r.question, prediction: decideWith(r.ranking, thresholds) }))),
+    );
+  }
+  return parts.length === 0 ? 0 : sum / parts.length;
+}
+
+/**
+ * The thresholds that do best on the rankings: the answer threshold (`closestConfidence`), the
+ * point above which an answer is confident (`minConfidence`), and the alternatives' share.
+ */
+export function bestThresholds(ranked: readonly Ranked[]): Thresholds {
+  let best: Thresholds = {
+    minConfidence: DEFAULT_MATCHER_OPTIONS.minConfidence,
+    closestConfidence: DEFAULT_MATCHER_OPTIONS.minConfidence,
+    alternativeShare: 1,
+  };
+  let bestValue = -1;
+  for (const closestConfidence of CONFIDENCE_GRID) {
+    for (const minConfidence of CONFIDENCE_GRID.filter((c) => c >= closestConfidence)) {
+      for (const alternativeShare of ALTERNATIVE_GRID) {
+        const thresholds = { minConfidence, closestConfidence, alternativeShare };
+        const value = mixedObjective(ranked, thresholds);
+        if (value > bestValue) {
+          best = thresholds;
+          bestValue = value;
+        }
+      }
     }
   }
-  return { minConfidence: best.minConfidence, alternativeShare: best.alternativeShare };
+  return best;
 }
 
 /**
@@ -232,25 +327,23 @@ export function crossValidate(
   options: MatcherOptions = {},
   k = 5,
 ): {
+  predictions: { question: LabelledQuestion; prediction: Prediction }[];
   evaluation: Evaluation;
-  chosen: { minConfidence: number; alternativeShare: number }[];
+  chosen: Thresholds[];
   ranked: Ranked[];
 } {
   const { ranked, folds } = crossValidatedRankings(library, tune, options, k);
   const predictions: { question: LabelledQuestion; prediction: Prediction }[] = [];
-  const chosen: { minConfidence: number; alternativeShare: number }[] = [];
+  const chosen: Thresholds[] = [];
   for (let fold = 0; fold < k; fold++) {
     const thresholds = bestThresholds(ranked.filter((_, i) => folds[i] !== fold));
     chosen.push(thresholds);
     ranked.forEach((r, i) => {
       if (folds[i] !== fold) return;
-      predictions.push({
-        question: r.question,
-        prediction: decide(r.ranking, thresholds.minConfidence, thresholds.alternativeShare),
-      });
+      predictions.push({ question: r.question, prediction: decideWith(r.ranking, thresholds) });
     });
   }
-  return { evaluation: evaluate(predictions), chosen, ranked };
+  return { predictions, evaluation: evaluate(predictions), chosen, ranked };
 }
 
 /** The shipped matcher (all content and examples) on the given questions. */
