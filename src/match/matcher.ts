@@ -1,8 +1,15 @@
 import type { Example, Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
+import { splitMessage } from "./asking.js";
 import { Classifier, type Example as TrainingExample } from "./classifier.js";
-import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
-import { cleanQuestion } from "./question.js";
+import {
+  type FeatureContext,
+  isShapeFeature,
+  messageFeatures,
+  questionFeatures,
+  type Term,
+} from "./features.js";
+import { cleanQuestion, MAX_QUESTION_CHARS } from "./question.js";
 import { type SearchHit, SectionSearch } from "./search.js";
 import { MIN_CORRECTED_LENGTH, Spelling } from "./spelling.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
@@ -28,6 +35,11 @@ import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
 export interface MatcherOptions {
   /** Least confidence (0-1, against no guidance) the best section needs to answer. */
   minConfidence?: number;
+  /**
+   * Least confidence for a "closest guidance" answer: the best section is offered as the nearest
+   * the article comes, with an alternative. At or above `minConfidence` it never applies.
+   */
+  closestConfidence?: number;
   /** A runner-up is an alternative when its share of the evidence is at least this part of the best's. */
   alternativeShare?: number;
   /** L2 penalty on the classifier's weights. */
@@ -42,10 +54,21 @@ export interface MatcherOptions {
   fuzzy?: number;
   /** Factor on an overview section's evidence when the question names exactly one focus level. */
   overviewWhenOneLevel?: number;
+  /**
+   * Weight of a message's situation (the sentences that do not ask) against the sentences that do;
+   * null reads the whole message as one question.
+   */
+  contextWeight?: number | null;
+  /** Scale a question's features by how many of them the model knows, not by how many there are. */
+  scaleByKnown?: boolean;
+  /** How far training evens out the classes: 0 counts every example alike, 1 gives each class equal weight. */
+  classBalance?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   minConfidence: 0.65,
+  // Equal to minConfidence: no "closest" answers until it is tuned.
+  closestConfidence: 0.65,
   alternativeShare: 0.15,
   l2: 1e-3,
   epochs: 20,
@@ -53,6 +76,9 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   textWeight: 0.5,
   fuzzy: 0.2,
   overviewWhenOneLevel: 0.2,
+  contextWeight: null,
+  scaleByKnown: false,
+  classBalance: 0,
 };
 
 export interface Match {
@@ -65,10 +91,14 @@ export interface Match {
   readonly words: readonly string[];
 }
 
+/** How sure an answer is: `high` answers the question; `closest` is the nearest the article comes. */
+export type Confidence = "high" | "closest";
+
 /** The answer to a question: the best section and any close runners-up, best first (at most 2). */
 export interface Decision {
   readonly best: Match;
   readonly alternatives: readonly Match[];
+  readonly confidence: Confidence;
 }
 
 const MAX_ALTERNATIVES = 2;
@@ -126,7 +156,12 @@ export class Matcher {
     if (!this.searcher) {
       this.model = trained ?? this.train(library.examples);
       const { known, levels } = this.model;
-      this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
+      const { classifier } = this.model;
+      this.context = {
+        known: (term) => known.has(term),
+        levelOf: (term) => levels.get(term),
+        weighs: this.options.scaleByKnown ? (feature) => classifier.knows(feature) : undefined,
+      };
     }
   }
 
@@ -134,26 +169,36 @@ export class Matcher {
   private train(examples: readonly Example[]): TrainedModel {
     const offTopic = this.sections.length;
     const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
-    const documents: { terms: Term[]; label: number; weight: number }[] = [];
+    const documents: { terms: Term[]; situation: Term[]; label: number; weight: number }[] = [];
     const learn = (text: string, label: number, weight: number) =>
-      documents.push({ terms: this.terms(text), label, weight });
+      documents.push({ ...this.messageTerms(text), label, weight });
     this.sections.forEach((section, index) => {
       learn(section.heading, index, 1);
       learn(section.summary, index, 1);
       for (const alias of section.aliases) learn(alias, index, 1);
       for (const sentence of sentences(section.plain)) learn(sentence, index, this.options.textWeight);
     });
+    const examplesOf = new Map<number, number>();
+    const labelled: { question: string; label: number }[] = [];
     for (const example of examples) {
       const label = example.section === null ? offTopic : classOf.get(example.section);
-      if (label !== undefined) learn(example.question, label, 1);
+      if (label === undefined) continue;
+      labelled.push({ question: example.question, label });
+      examplesOf.set(label, (examplesOf.get(label) ?? 0) + 1);
+    }
+    // Without balancing, a class's prior follows how many examples it has, not how often people ask it.
+    const mean = labelled.length / Math.max(1, examplesOf.size);
+    for (const { question, label } of labelled) {
+      learn(question, label, (mean / (examplesOf.get(label) ?? mean)) ** this.options.classBalance);
     }
     // A word is known when some in-scope text uses it. While training, a text's own words do not
     // count for itself (leave one out): a word only that text uses teaches what an unknown word
     // looks like, as it will in real questions.
     const inScope = new Map<string, number>();
-    for (const { terms, label } of documents) {
+    for (const { terms, situation, label } of documents) {
       if (label === offTopic) continue;
-      for (const term of new Set(terms.map((t) => t.term))) inScope.set(term, (inScope.get(term) ?? 0) + 1);
+      const own = new Set([...terms, ...situation].map((t) => t.term));
+      for (const term of own) inScope.set(term, (inScope.get(term) ?? 0) + 1);
     }
     const levels = new Map<string, string>();
     for (const section of this.sections) {
@@ -161,11 +206,12 @@ export class Matcher {
     }
     const levelOf = (term: string) => levels.get(term);
     const training: TrainingExample[] = documents
-      .filter(({ terms }) => terms.length > 0)
-      .map(({ terms, label, weight }) => {
+      .filter(({ terms, situation }) => terms.length + situation.length > 0)
+      .map(({ terms, situation, label, weight }) => {
         const own = label === offTopic ? 0 : 1;
         const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
-        return { features: questionFeatures(terms, { known, levelOf }).values, label, weight };
+        const features = this.features(terms, situation, { known, levelOf });
+        return { features: features.values, label, weight };
       });
     const { l2, epochs, learningRate } = this.options;
     return {
@@ -173,6 +219,19 @@ export class Matcher {
       known: new Set(inScope.keys()),
       levels,
     };
+  }
+
+  /** A message's terms, split into the sentences that ask and the situation around them. */
+  private messageTerms(text: string): { terms: Term[]; situation: Term[] } {
+    if (this.options.contextWeight === null) return { terms: this.terms(text), situation: [] };
+    const { asking, context } = splitMessage(text.slice(0, MAX_QUESTION_CHARS * 2));
+    return { terms: this.terms(asking), situation: context === "" ? [] : this.terms(context) };
+  }
+
+  private features(terms: readonly Term[], situation: readonly Term[], context: FeatureContext) {
+    return situation.length === 0
+      ? questionFeatures(terms, context)
+      : messageFeatures(terms, situation, context, this.options.contextWeight ?? 0);
   }
 
   /** The question's meaningful words with their terms, typos corrected towards the content's words. */
@@ -190,11 +249,14 @@ export class Matcher {
 
   /** Sections for a question, best first, including those below the off-topic threshold. */
   rank(question: string, limit = 3): Match[] {
-    const terms = this.terms(question);
-    if (terms.length === 0) return [];
-    if (!this.model || !this.context) return this.rankBySearch(terms, limit);
+    if (!this.model || !this.context) {
+      const terms = this.terms(question);
+      return terms.length === 0 ? [] : this.rankBySearch(terms, limit);
+    }
+    const { terms, situation } = this.messageTerms(question);
+    if (terms.length + situation.length === 0) return [];
     const { classifier } = this.model;
-    const { values, words } = questionFeatures(terms, this.context);
+    const { values, words } = this.features(terms, situation, this.context);
     const probabilities = classifier.probabilities(values);
     // Confidence weighs each section against "no guidance" (the last class); the share weighs it
     // against the other sections, which is what makes an alternative.
@@ -248,22 +310,34 @@ export class Matcher {
 }
 
 /**
- * The decision rule, shared with the evaluation so both always agree: the best-ranked section
- * answers if its confidence reaches `minConfidence` and at least one of the question's words
- * supports it (an answer must be able to say why); runners-up with at least `alternativeShare` of
- * its share, and supported by words too, are its alternatives.
+ * The decision rule, shared with the evaluation so both always agree. The best-ranked section needs
+ * at least one of the question's words supporting it (an answer must be able to say why):
+ * - confidence ≥ `minConfidence`: a `high` answer; runners-up with at least `alternativeShare` of
+ *   its share, and supported by words too, are its alternatives;
+ * - confidence ≥ `closestConfidence`: a `closest` answer, with the same alternatives, except that
+ *   the first runner-up with supporting words is always among them: an unsure answer owes the
+ *   person the next best guess;
+ * - otherwise no answer.
  */
 export function choose<T extends { score: number; share: number; words: readonly string[] }>(
   ranking: readonly T[],
-  options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare">,
-): { best: T; alternatives: T[] } | null {
+  options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare" | "closestConfidence">,
+): { best: T; alternatives: T[]; confidence: Confidence } | null {
   const [best, ...rest] = ranking;
-  if (!best || best.score < options.minConfidence || best.words.length === 0) return null;
+  if (!best || best.words.length === 0) return null;
+  const confidence: Confidence | null =
+    best.score >= options.minConfidence ? "high" : best.score >= options.closestConfidence ? "closest" : null;
+  if (confidence === null) return null;
   const floor = best.share * options.alternativeShare;
   const alternatives = rest
     .slice(0, MAX_ALTERNATIVES)
     .filter((match) => match.share >= floor && match.words.length > 0);
-  return { best, alternatives };
+  const next = rest.find((match) => match.words.length > 0);
+  if (confidence === "closest" && next && !alternatives.includes(next)) {
+    alternatives.unshift(next);
+    alternatives.length = Math.min(alternatives.length, MAX_ALTERNATIVES);
+  }
+  return { best, alternatives, confidence };
 }
 
 /** Typed words whose features pull towards a section, strongest first. */
