@@ -11,6 +11,7 @@ const UNIT = [
   "tests/config.test.ts",
   "tests/content.test.ts",
   "tests/match.test.ts",
+  "tests/match-choose.test.ts",
   "tests/match-cache.test.ts",
   "tests/prompts-content.test.ts",
   "tests/playground-render.test.ts",

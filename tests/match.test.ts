@@ -145,13 +145,21 @@ describe("Matcher", () => {
     expect(matcher.rank("hi")).toEqual([]);
   });
 
-  it("treats the confidence threshold as the line between answer and off-topic", () => {
+  it("treats the confidence thresholds as the lines between answer, closest guidance and off-topic", () => {
     const question = "I miss coding";
     const score = matcher.rank(question, 1)[0]?.score ?? 0;
     expect(score).toBeGreaterThan(0);
     expect(score).toBeLessThanOrEqual(1);
+    // The trained model does not depend on the thresholds: reuse it.
+    const deciding = (minConfidence: number, closestConfidence: number) =>
+      new Matcher(library, { minConfidence, closestConfidence }, matcher.model ?? undefined).decide(question);
     expect(new Matcher(library, { minConfidence: score }).best(question)?.section.id).toBe("ic");
-    expect(new Matcher(library, { minConfidence: score + 0.001 }).best(question)).toBeNull();
+    expect(deciding(score, score)?.confidence).toBe("high");
+    expect(deciding(score + 0.001, score + 0.001)).toBeNull();
+    const closest = deciding(score + 0.001, score);
+    expect(closest?.best.section.id).toBe("ic");
+    expect(closest?.confidence).toBe("closest");
+    expect(closest?.alternatives.length).toBeGreaterThan(0);
   });
 
   it("gives each section a confidence against no guidance, and a share among sections that adds up to 1", () => {

@@ -68,13 +68,17 @@ export function ratio(score: Score): number {
   return score.total === 0 ? 0 : score.correct / score.total;
 }
 
-/** The decision rule of `Matcher.decide`, applied to a stored ranking. */
+/**
+ * The decision rule of `Matcher.decide`, applied to a stored ranking. A "closest" answer counts as
+ * an answer; `closestConfidence` defaults to `minConfidence`, which gives none.
+ */
 export function decide(
   ranking: Ranked["ranking"],
   minConfidence: number,
   alternativeShare: number,
+  closestConfidence = minConfidence,
 ): Prediction {
-  const chosen = choose(ranking, { minConfidence, alternativeShare });
+  const chosen = choose(ranking, { minConfidence, alternativeShare, closestConfidence });
   return chosen
     ? { section: chosen.best.section, alternatives: chosen.alternatives.map((match) => match.section) }
     : { section: null, alternatives: [] };

@@ -28,6 +28,11 @@ import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
 export interface MatcherOptions {
   /** Least confidence (0-1, against no guidance) the best section needs to answer. */
   minConfidence?: number;
+  /**
+   * Least confidence for a "closest guidance" answer: the best section is offered as the nearest
+   * the article comes, with an alternative. At or above `minConfidence` it never applies.
+   */
+  closestConfidence?: number;
   /** A runner-up is an alternative when its share of the evidence is at least this part of the best's. */
   alternativeShare?: number;
   /** L2 penalty on the classifier's weights. */
@@ -46,6 +51,8 @@ export interface MatcherOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   minConfidence: 0.65,
+  // Equal to minConfidence: no "closest" answers until it is tuned.
+  closestConfidence: 0.65,
   alternativeShare: 0.15,
   l2: 1e-3,
   epochs: 20,
@@ -65,10 +72,14 @@ export interface Match {
   readonly words: readonly string[];
 }
 
+/** How sure an answer is: `high` answers the question; `closest` is the nearest the article comes. */
+export type Confidence = "high" | "closest";
+
 /** The answer to a question: the best section and any close runners-up, best first (at most 2). */
 export interface Decision {
   readonly best: Match;
   readonly alternatives: readonly Match[];
+  readonly confidence: Confidence;
 }
 
 const MAX_ALTERNATIVES = 2;
@@ -248,22 +259,34 @@ export class Matcher {
 }
 
 /**
- * The decision rule, shared with the evaluation so both always agree: the best-ranked section
- * answers if its confidence reaches `minConfidence` and at least one of the question's words
- * supports it (an answer must be able to say why); runners-up with at least `alternativeShare` of
- * its share, and supported by words too, are its alternatives.
+ * The decision rule, shared with the evaluation so both always agree. The best-ranked section needs
+ * at least one of the question's words supporting it (an answer must be able to say why):
+ * - confidence ≥ `minConfidence`: a `high` answer; runners-up with at least `alternativeShare` of
+ *   its share, and supported by words too, are its alternatives;
+ * - confidence ≥ `closestConfidence`: a `closest` answer, with the same alternatives, except that
+ *   the first runner-up with supporting words is always among them: an unsure answer owes the
+ *   person the next best guess;
+ * - otherwise no answer.
  */
 export function choose<T extends { score: number; share: number; words: readonly string[] }>(
   ranking: readonly T[],
-  options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare">,
-): { best: T; alternatives: T[] } | null {
+  options: Pick<Required<MatcherOptions>, "minConfidence" | "alternativeShare" | "closestConfidence">,
+): { best: T; alternatives: T[]; confidence: Confidence } | null {
   const [best, ...rest] = ranking;
-  if (!best || best.score < options.minConfidence || best.words.length === 0) return null;
+  if (!best || best.words.length === 0) return null;
+  const confidence: Confidence | null =
+    best.score >= options.minConfidence ? "high" : best.score >= options.closestConfidence ? "closest" : null;
+  if (confidence === null) return null;
   const floor = best.share * options.alternativeShare;
   const alternatives = rest
     .slice(0, MAX_ALTERNATIVES)
     .filter((match) => match.share >= floor && match.words.length > 0);
-  return { best, alternatives };
+  const next = rest.find((match) => match.words.length > 0);
+  if (confidence === "closest" && next && !alternatives.includes(next)) {
+    alternatives.unshift(next);
+    alternatives.length = Math.min(alternatives.length, MAX_ALTERNATIVES);
+  }
+  return { best, alternatives, confidence };
 }
 
 /** Typed words whose features pull towards a section, strongest first. */
