@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
  */
 const UNIT = [
   "tests/cli.test.ts",
+  "tests/closest-views.test.ts",
   "tests/config.test.ts",
   "tests/content.test.ts",
   "tests/match.test.ts",

@@ -7,6 +7,7 @@ import { loadPrompts } from "./content/prompts.js";
 import { createGapRecorder } from "./gaps.js";
 import { Problems } from "./health.js";
 import { createLogger } from "./log.js";
+import type { MatcherOptions } from "./match/matcher.js";
 import { loadMatcher } from "./match/model-cache.js";
 import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/start.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
@@ -28,14 +29,22 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What the environment does not set: for tests that need the matcher to decide otherwise. */
+export interface BotOverrides {
+  matcher?: MatcherOptions;
+}
+
 /** Starts the bot: settings, content, store, Slack, weekly prompts. */
-export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<RunningBot> {
+export async function startBot(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: BotOverrides = {},
+): Promise<RunningBot> {
   const config = readConfig(env);
   if (playgroundOnly(config, env)) return startPlaygroundOnly(config);
   const settings = requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
-  const matcher = loadMatcher(library);
+  const matcher = loadMatcher(library, overrides.matcher);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.

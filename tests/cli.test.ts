@@ -42,7 +42,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = ENV, input = ""): Pr
 }
 
 const SECTION_KEYS = ["article", "heading", "level", "score", "section", "text", "url"];
-const ANSWER_KEYS = ["alternatives", ...SECTION_KEYS].sort();
+const ANSWER_KEYS = ["alternatives", "confidence", ...SECTION_KEYS].sort();
 
 /** Parses one `ask --json` line and checks the contract: exact keys, right types. */
 function parseLine(line: string): { question: string; answer: Record<string, unknown> | null } {
@@ -62,6 +62,7 @@ function parseLine(line: string): { question: string; answer: Record<string, unk
     expect(Number.isFinite(a.score)).toBe(true);
     expect(a.score as number).toBeGreaterThan(0);
     expect(a.score as number).toBeLessThanOrEqual(1);
+    expect(["high", "closest"]).toContain(a.confidence);
     const alternatives = a.alternatives as Record<string, unknown>[];
     expect(Array.isArray(alternatives)).toBe(true);
     expect(alternatives.length).toBeLessThanOrEqual(2);
@@ -100,7 +101,9 @@ describe("ask --json", () => {
       level: "ic",
       heading: "IC",
       url: null,
+      confidence: "high",
     });
+    expect(out).toContain('"confidence":"high"');
     expect(value.answer?.text).toMatch(/^\*\*IC: there's nothing stopping you/);
   });
 

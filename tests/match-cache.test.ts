@@ -63,6 +63,27 @@ describe("trained models kept between starts", () => {
     expect(files(dir)[0]).not.toBe(afterExamples);
   });
 
+  it("serves other decision thresholds from the same model, deciding with the thresholds given", () => {
+    const dir = cacheDir();
+    loadMatcher(library, {}, dir);
+    const [saved] = files(dir);
+    const file = join(dir, saved as string);
+    const model = readFileSync(file, "utf8");
+    const unsure = loadMatcher(
+      library,
+      { minConfidence: 1.01, closestConfidence: 0.5, alternativeShare: 0.3 },
+      dir,
+    );
+    expect(files(dir)).toEqual([saved]);
+    expect(readFileSync(file, "utf8")).toBe(model);
+    expect(unsure.options).toMatchObject({
+      minConfidence: 1.01,
+      closestConfidence: 0.5,
+      alternativeShare: 0.3,
+    });
+    expect(unsure.decide("I miss coding, should I go back?")?.confidence).toBe("closest");
+  });
+
   it("retrains over a corrupt or foreign file instead of failing", () => {
     const dir = cacheDir();
     loadMatcher(library, {}, dir);

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import { plainText } from "../content/markdown.js";
 import { LEVEL_NAMES } from "../content/types.js";
-import { type Answer, answerQuestion } from "../match/answer.js";
+import { type Answer, answerQuestion, CLOSEST_LEAD } from "../match/answer.js";
 import { loadMatcher } from "../match/model-cache.js";
 import { openLibrary } from "./library.js";
 import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
@@ -59,14 +59,21 @@ export function formatAnswer(answer: Answer): string {
       : "The article has no guidance on that. It is about three levels of focus for engineering leaders: Narrow (grow your own team), Wide (support several teams and other orgs), IC (hyper-focus on one problem as an engineer).\n";
   }
   const { answer: a, section } = answer;
+  const closest = a.confidence === "closest";
   return [
+    closest
+      ? `${CLOSEST_LEAD} the article does not answer this exactly; this is the part that comes nearest.`
+      : null,
+    closest ? "" : null,
     a.level ? `${LEVEL_NAMES[a.level]} focus — ${section.summary}` : a.heading,
     "",
     plainText(section.text),
     "",
     a.url ? `Read more: ${a.url}` : null,
     `Why: ${answer.matchedWords.length > 0 ? `matched ${answer.matchedWords.map((w) => `"${w}"`).join(", ")}` : "the closest fit for the question as a whole"} (confidence ${Math.round(a.score * 100)}%)`,
-    ...answer.alternatives.map((s) => `Also relevant: ${s.heading}${s.url ? ` (${s.url})` : ""}`),
+    ...answer.alternatives.map(
+      (s) => `${closest ? "If it misses, try" : "Also relevant"}: ${s.heading}${s.url ? ` (${s.url})` : ""}`,
+    ),
     "",
   ]
     .filter((line) => line !== null)

@@ -1,5 +1,5 @@
 import type { FocusLevel, Section } from "../content/types.js";
-import { choose, type Match, type Matcher } from "./matcher.js";
+import { type Confidence, choose, type Match, type Matcher } from "./matcher.js";
 import { cleanQuestion } from "./question.js";
 import { tokenize } from "./terms.js";
 
@@ -17,8 +17,13 @@ export interface SectionBody {
 
 /** The guidance given for a question, with close runners-up (best first, at most 2, often none). */
 export interface AnswerBody extends SectionBody {
+  /** `high`: the section answers the question; `closest`: the nearest the article comes to it. */
+  confidence: Confidence;
   alternatives: SectionBody[];
 }
+
+/** How every surface opens a "closest" answer (Slack, the assistant panel, the playground, `em-focus ask`). */
+export const CLOSEST_LEAD = "The closest guidance I have:";
 
 export interface Answer {
   /** The question exactly as asked. */
@@ -44,21 +49,23 @@ export function answerQuestion(matcher: Matcher, question: string): Answer {
     const outcome = tokenize(cleanQuestion(question)).length === 0 ? "empty" : "off-topic";
     return { question, outcome, answer: null, section: null, alternatives: [], matchedWords: [] };
   }
-  const { best, alternatives } = decision;
+  const { best, alternatives, confidence } = decision;
   return {
     question,
     outcome: "answered",
     section: best.section,
     alternatives: alternatives.map((match) => match.section),
     matchedWords: [...new Set(best.words)],
-    answer: { ...body(best), alternatives: alternatives.map(body) },
+    answer: { ...body(best), confidence, alternatives: alternatives.map(body) },
   };
 }
 
 /**
  * The answer shown when a person picks a section themselves (an "Also relevant" button) or when an
  * answer is drawn again: that section, with the words of the question that support it, and the
- * question's other close sections as its alternatives.
+ * question's other close sections as its alternatives. It is a `high` answer, as a section a
+ * person picked is what they asked for; only the bot's own "closest" pick, drawn again (after a
+ * 👍/👎), stays "closest".
  */
 export function answerWithSection(
   matcher: Matcher,
@@ -80,6 +87,7 @@ export function answerWithSection(
     matchedWords: [...new Set(own?.words ?? [])],
     answer: {
       ...body(own ?? { section, score: 0, share: 0, words: [] }),
+      confidence: decision?.confidence === "closest" && same(decision.best) ? "closest" : "high",
       alternatives: alternatives.map(body),
     },
   };

@@ -24,7 +24,8 @@ import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
  *    `content/examples.jsonl`, over word, word-pair, level-name and unknown-word features.
  * 3. The best section answers when its confidence against "no guidance" reaches `minConfidence`
  *    and a word of the question supports it; runners-up with at least `alternativeShare` of its
- *    share of the evidence are offered as alternatives.
+ *    share of the evidence are offered as alternatives. Below `minConfidence`, down to
+ *    `closestConfidence`, it is given as the closest guidance, with an alternative (`choose`).
  *
  * Libraries too large to train on at load (over MAX_CLASSIFIED_SECTIONS sections) are ranked by
  * BM25 search alone (`SectionSearch`).

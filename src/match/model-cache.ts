@@ -51,7 +51,12 @@ export function loadMatcher(
 
 function fingerprint(library: Pick<Library, "sections" | "examples">, options: MatcherOptions): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ format: FORMAT, options: { ...DEFAULT_MATCHER_OPTIONS, ...options } }));
+  // The decision thresholds do not change what is learned: one model serves all of them.
+  const { minConfidence, closestConfidence, alternativeShare, ...training } = {
+    ...DEFAULT_MATCHER_OPTIONS,
+    ...options,
+  };
+  hash.update(JSON.stringify({ format: FORMAT, options: training }));
   for (const s of library.sections) {
     hash.update(JSON.stringify([s.article, s.id, s.heading, s.summary, s.plain, s.level, s.role, s.aliases]));
   }

@@ -108,7 +108,7 @@ export function problemsHtml(studio: Studio): string {
 
 /** The ranked sections for a question, with scores and the words that matched. */
 export function explainHtml(studio: Studio, question: string): string {
-  const { decided, ranked } = studio.explain(question);
+  const { decided, confidence, ranked } = studio.explain(question);
   const rows = ranked
     .map((r) => {
       const key = `${r.article}#${r.section}`;
@@ -116,7 +116,9 @@ export function explainHtml(studio: Studio, question: string): string {
     })
     .join("");
   const verdict = decided
-    ? `The bot answers with <code>${escapeHtml(decided)}</code>.`
+    ? confidence === "closest"
+      ? `The bot answers with <code>${escapeHtml(decided)}</code> as the closest guidance it has (confident enough for that, not for a direct answer), with the next best section as an alternative.`
+      : `The bot answers with <code>${escapeHtml(decided)}</code>.`
     : "The bot answers “no guidance” (no section is confident enough, or no word supports it).";
   return `<p class="verdict">${verdict}</p><div class="table-wrap"><table class="ranked"><thead><tr><th></th><th>section</th><th>level</th><th>score</th><th>share</th><th>matched words</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }

@@ -128,6 +128,7 @@ export function createPlaygroundHandler(
       const { answer, view } = await studio.ask(question);
       json(res, 200, {
         outcome: answer.outcome,
+        confidence: answer.answer?.confidence ?? null,
         level: answer.section?.level ?? null,
         html:
           `${questionHtml(question)}<div class="card${answer.section?.level ? ` card-${answer.section.level}` : ""}">` +

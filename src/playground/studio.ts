@@ -4,7 +4,7 @@ import { loadLibrary, PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts, type Prompt } from "../content/prompts.js";
 import type { FocusLevel, Library } from "../content/types.js";
 import { type Answer, answerQuestion, answerWithSection } from "../match/answer.js";
-import type { Matcher } from "../match/matcher.js";
+import type { Matcher, MatcherOptions } from "../match/matcher.js";
 import { loadMatcher } from "../match/model-cache.js";
 import {
   ACTIONS,
@@ -35,6 +35,8 @@ export interface StudioOptions {
   recordGap?: (gap: GapInput) => Promise<void>;
   /** Where the trained matcher is cached; null trains in memory. */
   cacheDir?: string | null;
+  /** Decide with these matcher options instead of the shipped ones. */
+  matcher?: MatcherOptions;
 }
 
 /** What a button click turns into: a message to show, replacing the card or below it. */
@@ -96,7 +98,7 @@ export class Studio {
   private load(): Loaded {
     const signature = contentSignature(this.options.contentDir);
     const library = loadLibrary(this.options.contentDir, { baseUrl: this.options.baseUrl });
-    const matcher = loadMatcher(library, {}, this.options.cacheDir);
+    const matcher = loadMatcher(library, this.options.matcher, this.options.cacheDir);
     const promptsDir = join(this.options.contentDir, PROMPTS_FOLDER);
     const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
     return { library, matcher, prompts, signature };
@@ -172,7 +174,13 @@ export class Studio {
           replace: false,
           note: "Share preview: what the channel would see",
           view: answerView(
-            { section, question: ref.question, matchedWords: [], alternatives: [] },
+            {
+              section,
+              question: ref.question,
+              matchedWords: [],
+              alternatives: [],
+              answer: answerWithSection(this.matcher, ref.question, section).answer,
+            },
             { sharedBy: PLAYGROUND_USER },
           ),
         };
@@ -282,6 +290,7 @@ export class Studio {
     const decision = this.matcher.decide(question);
     return {
       decided: decision ? `${decision.best.section.article}#${decision.best.section.id}` : null,
+      confidence: decision?.confidence ?? null,
       ranked: this.matcher.rank(question, limit).map((m) => ({
         article: m.section.article,
         section: m.section.id,

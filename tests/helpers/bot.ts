@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
+import type { MatcherOptions } from "../../src/match/matcher.js";
 import { type FakeSlack, startFakeSlack } from "../../test-support/fake-slack.js";
 import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
@@ -45,6 +46,8 @@ export interface StartTestBotOptions {
    * that `stop` drops (an `env.DATABASE_URL` still wins).
    */
   postgresUrl?: string;
+  /** Decide with these matcher options instead of the shipped ones. */
+  matcher?: MatcherOptions;
 }
 
 /**
@@ -87,7 +90,7 @@ export async function startTestBot(options: StartTestBotOptions = {}): Promise<T
   };
   let bot: RunningBot;
   try {
-    bot = await startBot(env);
+    bot = await startBot(env, options.matcher ? { matcher: options.matcher } : {});
   } catch (error) {
     await cleanup();
     throw error;

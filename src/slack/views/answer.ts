@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import { LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
-import type { Answer } from "../../match/answer.js";
+import { type Answer, CLOSEST_LEAD } from "../../match/answer.js";
+import type { Confidence } from "../../match/matcher.js";
 import { cleanQuestion } from "../../match/question.js";
 import { escapeMrkdwn, markdownToMrkdwn, truncate } from "./mrkdwn.js";
 
@@ -106,12 +107,28 @@ export interface ShownAnswer {
   question: string;
   matchedWords: readonly string[];
   alternatives: readonly Section[];
+  /** How sure the answer is (an `Answer`'s body carries it); without one, a high answer. */
+  answer?: { readonly confidence: Confidence } | null;
+}
+
+/** What a "closest" answer says first: the article does not answer this exactly, and what else to try. */
+function closestLead(alternatives: readonly Section[]): string {
+  const others = alternatives.map((s) => `*${escapeMrkdwn(sectionTitle(s))}*`).join(" or ");
+  const tryInstead = others ? ` If it misses, try ${others} below.` : "";
+  return truncate(
+    `*${CLOSEST_LEAD}* the article does not answer this exactly; this is the part that comes nearest.${tryInstead}`,
+    LIMITS.sectionText,
+  );
 }
 
 export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {}): MessageView {
   const { section, question, matchedWords } = answer;
   const title = sectionTitle(section);
+  const closest = answer.answer?.confidence === "closest";
+  // A shared answer is for the channel to read; choosing between sections is for the asker.
+  const alternatives = options.sharedBy ? [] : answer.alternatives.slice(0, ALSO_RELEVANT_ACTIONS.length);
   const blocks: Block[] = [
+    ...(closest ? [{ type: "section", text: mrkdwn(closestLead(alternatives)) } as const] : []),
     {
       type: "section",
       text: mrkdwn(
@@ -133,8 +150,6 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
   context.push(mrkdwn(truncate(`${why}${link}`, LIMITS.contextText)));
   if (options.sharedBy) context.push(mrkdwn(`Shared by <@${options.sharedBy}>`));
   blocks.push({ type: "context", elements: context });
-  // A shared answer is for the channel to read; choosing between sections is for the asker.
-  const alternatives = options.sharedBy ? [] : answer.alternatives.slice(0, ALSO_RELEVANT_ACTIONS.length);
   if (alternatives.length > 0) {
     blocks.push({
       type: "actions",
@@ -164,7 +179,7 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
     blocks.push({ type: "actions", block_id: "answer_actions", elements });
     if (options.feedbackNote) blocks.push({ type: "context", elements: [mrkdwn(options.feedbackNote)] });
   }
-  return { text: truncate(`${title}: ${section.summary}`, 300), blocks };
+  return { text: truncate(`${closest ? `${CLOSEST_LEAD} ` : ""}${title}: ${section.summary}`, 300), blocks };
 }
 
 /** The level sections of the library, one per level, in Narrow → Wide → IC order. */

@@ -43,7 +43,14 @@ export const share = (deps: BotDeps) =>
       response_type: "in_channel",
       replace_original: false,
       ...answerView(
-        { section, question: ref.question, matchedWords: [], alternatives: [] },
+        {
+          section,
+          question: ref.question,
+          matchedWords: [],
+          alternatives: [],
+          // The channel is told too when this is only the closest guidance.
+          answer: answerWithSection(deps.matcher, ref.question, section).answer,
+        },
         { sharedBy: body.user.id },
       ),
     });
