@@ -82,7 +82,11 @@ export function parseExamples(file: string, source: string, sections: readonly S
       throw new ContentError(where, `the same question is already on line ${earlier}`);
     }
     seen.set(key, index + 1);
-    examples.push({ question: question.trim(), section: target ? sectionKey(target) : null });
+    examples.push({
+      question: question.trim(),
+      section: target ? sectionKey(target) : null,
+      ...(typeof url === "string" ? { url } : {}),
+    });
   });
   return examples;
 }

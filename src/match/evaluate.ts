@@ -291,9 +291,15 @@ export function mixedObjective(ranked: readonly Ranked[], thresholds: Thresholds
   return parts.length === 0 ? 0 : sum / parts.length;
 }
 
+/** How often a confident ("high") answer must be right, in cross-validation, to be shown as one. */
+export const CONFIDENT_PRECISION = 0.9;
+
 /**
- * The thresholds that do best on the rankings: the answer threshold (`closestConfidence`), the
- * point above which an answer is confident (`minConfidence`), and the alternatives' share.
+ * The thresholds that do best on the rankings. The answer threshold (`closestConfidence`) and the
+ * alternatives' share are chosen for the objective; the point above which an answer is confident
+ * (`minConfidence`) only changes how an answer is worded, so it is the lowest at which answers are
+ * right at least CONFIDENT_PRECISION of the time (real questions when there are any: that is where
+ * the bot is unsure), and below it an answer says it is the closest guidance.
  */
 export function bestThresholds(ranked: readonly Ranked[]): Thresholds {
   let best: Thresholds = {
@@ -303,18 +309,34 @@ export function bestThresholds(ranked: readonly Ranked[]): Thresholds {
   };
   let bestValue = -1;
   for (const closestConfidence of CONFIDENCE_GRID) {
-    for (const minConfidence of CONFIDENCE_GRID.filter((c) => c >= closestConfidence)) {
-      for (const alternativeShare of ALTERNATIVE_GRID) {
-        const thresholds = { minConfidence, closestConfidence, alternativeShare };
-        const value = mixedObjective(ranked, thresholds);
-        if (value > bestValue) {
-          best = thresholds;
-          bestValue = value;
-        }
+    for (const alternativeShare of ALTERNATIVE_GRID) {
+      const thresholds = { minConfidence: closestConfidence, closestConfidence, alternativeShare };
+      const value = mixedObjective(ranked, thresholds);
+      if (value > bestValue) {
+        best = thresholds;
+        bestValue = value;
       }
     }
   }
-  return best;
+  const real = ranked.filter((r) => r.question.url !== undefined);
+  const judged = real.length > 0 ? real : ranked;
+  const confident = CONFIDENCE_GRID.filter((c) => c >= best.closestConfidence).find(
+    (c) => precisionAbove(judged, c) >= CONFIDENT_PRECISION,
+  );
+  return { ...best, minConfidence: confident ?? CONFIDENCE_GRID.at(-1) ?? 1 };
+}
+
+/** Of the questions whose best section reaches `threshold` (and has a supporting word), the share it is right on. */
+export function precisionAbove(ranked: readonly Ranked[], threshold: number): number {
+  let answered = 0;
+  let right = 0;
+  for (const { question, ranking } of ranked) {
+    const top = ranking[0];
+    if (!top || top.score < threshold || top.words.length === 0) continue;
+    answered++;
+    if (top.section === question.section) right++;
+  }
+  return answered === 0 ? 1 : right / answered;
 }
 
 /**

@@ -64,6 +64,8 @@ export interface MatcherOptions {
   scaleByKnown?: boolean;
   /** How far training evens out the classes: 0 counts every example alike, 1 gives each class equal weight. */
   classBalance?: number;
+  /** Weight of a real question (an example with a `url`) against a written one. */
+  realWeight?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
@@ -71,7 +73,7 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   // Equal to minConfidence: no "closest" answers until it is tuned.
   closestConfidence: 0.65,
   alternativeShare: 0.15,
-  l2: 1e-3,
+  l2: 3e-4,
   epochs: 20,
   learningRate: 4,
   textWeight: 0.5,
@@ -80,6 +82,7 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   contextWeight: null,
   scaleByKnown: false,
   classBalance: 0,
+  realWeight: 1,
 };
 
 export interface Match {
@@ -180,17 +183,18 @@ export class Matcher {
       for (const sentence of sentences(section.plain)) learn(sentence, index, this.options.textWeight);
     });
     const examplesOf = new Map<number, number>();
-    const labelled: { question: string; label: number }[] = [];
+    const labelled: { question: string; label: number; real: boolean }[] = [];
     for (const example of examples) {
       const label = example.section === null ? offTopic : classOf.get(example.section);
       if (label === undefined) continue;
-      labelled.push({ question: example.question, label });
+      labelled.push({ question: example.question, label, real: example.url !== undefined });
       examplesOf.set(label, (examplesOf.get(label) ?? 0) + 1);
     }
     // Without balancing, a class's prior follows how many examples it has, not how often people ask it.
     const mean = labelled.length / Math.max(1, examplesOf.size);
-    for (const { question, label } of labelled) {
-      learn(question, label, (mean / (examplesOf.get(label) ?? mean)) ** this.options.classBalance);
+    for (const { question, label, real } of labelled) {
+      const balance = (mean / (examplesOf.get(label) ?? mean)) ** this.options.classBalance;
+      learn(question, label, balance * (real ? this.options.realWeight : 1));
     }
     // A word is known when some in-scope text uses it. While training, a text's own words do not
     // count for itself (leave one out): a word only that text uses teaches what an unknown word
