@@ -6,7 +6,7 @@ import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
 import { createGapRecorder } from "./gaps.js";
 import { Problems } from "./health.js";
-import { createLogger } from "./log.js";
+import { createLogger, redact } from "./log.js";
 import { loadMatcher } from "./match/model-cache.js";
 import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/start.js";
 import { startPromptDelivery } from "./prompts/scheduler.js";
@@ -161,8 +161,15 @@ function unreachable(error: unknown, apiUrl: string | null): SlackUnreachableErr
   return new SlackUnreachableError(base, detail || "no answer");
 }
 
-/** Errors people can act on, said in plain words; anything else keeps its detail for a bug report. */
+/**
+ * Errors people can act on, said in plain words; anything else keeps its detail for a bug report.
+ * Redacted like a log line: a message may quote a setting (a URL with credentials in it).
+ */
 export function explainStartupError(error: unknown): string {
+  return redact(explainInWords(error)) as string;
+}
+
+function explainInWords(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
   if (error instanceof SlackUnreachableError) return error.message;
   if (error instanceof ContentError)

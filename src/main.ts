@@ -21,7 +21,7 @@ startBot().then(
     }
   },
   (error: unknown) => {
-    process.stderr.write(`${explainStartupError(error)}\n`);
+    process.stderr.write(`${explainStartupError(error)}\n`); // redacted there
     process.exit(1);
   },
 );
