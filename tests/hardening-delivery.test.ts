@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPrompts } from "../src/content/prompts.js";
 import { deliverDuePrompts, PROMPT_METADATA_EVENT_TYPE } from "../src/prompts/deliver.js";
-import { nextPromptAt } from "../src/prompts/schedule.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../test-support/fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import {
   CONTENT_DIR,
   fakeWebClient,
@@ -18,79 +15,21 @@ import {
   TEST_BOT_TOKEN,
   TEST_DATABASES,
 } from "./helpers/bot.js";
+import {
+  acceptedByChannel,
+  at,
+  DUE,
+  deliver,
+  MINUTE,
+  SCHEDULE,
+  startDeliver,
+  subscribe,
+  ZONE,
+} from "./helpers/deliver-process.js";
 import { TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("..", import.meta.url));
 const PROMPTS = loadPrompts(join(CONTENT_DIR, "prompts"));
 const TEAM = TEST_TEAM_ID;
-const SCHEDULE = { weekday: 1 as const, time: "09:00" };
-const ZONE = "Europe/Berlin";
-/** Monday 2026-03-09, 09:00 in Berlin. */
-const DUE = new Date("2026-03-09T08:00:00Z");
-const MINUTE = 60_000;
-const at = (ms: number) => new Date(DUE.getTime() + ms);
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `em-focus prompts deliver` in a process of its own. */
-function startDeliver(env: Record<string, string>, now: Date): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CLI, "prompts", "deliver", "--now", now.toISOString()],
-    {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", CONTENT_DIR, LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-const deliver = (env: Record<string, string>, now: Date) => startDeliver(env, now).done;
-
-/** Accepted prompt messages, by conversation. */
-function acceptedByChannel(fake: FakeSlack): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const call of fake.callsTo("chat.postMessage").filter((c: RecordedCall) => c.error === undefined)) {
-    const channel = String(call.args.channel);
-    counts.set(channel, (counts.get(channel) ?? 0) + 1);
-  }
-  return counts;
-}
-
-async function subscribe(store: Store, fake: FakeSlack, users: readonly string[]): Promise<void> {
-  for (const user of users) {
-    fake.setUser(user, { tz: ZONE });
-    await store.upsertSubscription({
-      teamId: TEAM,
-      targetType: "user",
-      targetId: user,
-      subscribedBy: user,
-      schedule: SCHEDULE,
-      timeZone: ZONE,
-      nextPromptAt: nextPromptAt(SCHEDULE, ZONE, new Date("2026-03-03T00:00:00Z")),
-      now: new Date("2026-03-02T12:00:00Z"),
-    });
-  }
-}
 
 describe.each(TEST_DATABASES)("delivery across token errors and crashes ($name)", ({ postgresUrl }) => {
   let fake: FakeSlack;
