@@ -45,7 +45,10 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
     prepare: (query: string) => {
       let statement = statements.get(query);
       if (!statement) {
-        statement = database.prepare(query);
+        // Kysely begins every transaction deferred. One that reads and then writes cannot wait for
+        // another process's writer (SQLite answers "database is locked" at once, busy_timeout or
+        // not): taking the write lock at `begin` makes it queue for busy_timeout instead.
+        statement = database.prepare(/^\s*begin\s*$/i.test(query) ? "begin immediate" : query);
         if (statements.size < 1_000) statements.set(query, statement);
       }
       // Writes (and `begin`) go to the file the store opened, or fail: never into a deleted file.
