@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
@@ -33,10 +33,13 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
   const path = sqlitePathFrom(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SqliteDatabase(path);
-  const checkFile = watchFile(path);
+  const checkFile = watchFile(path, "file");
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
+  // The write-ahead log appears with the first read; it holds every write since the last checkpoint.
+  database.prepare("select count(*) from sqlite_master").get();
+  const checkLog = existsSync(`${path}-wal`) ? watchFile(`${path}-wal`, "write-ahead log") : () => {};
   // Kysely prepares every statement anew; the store runs the same few statements thousands of times
   // in a delivery pass, so prepared statements are kept (queries are serialised on one connection).
   const statements = new Map<string, ReturnType<typeof database.prepare>>();
@@ -52,7 +55,10 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
         if (statements.size < 1_000) statements.set(query, statement);
       }
       // Writes (and `begin`) go to the file the store opened, or fail: never into a deleted file.
-      if (!statement.readonly && !/^\s*rollback/i.test(query)) checkFile();
+      if (!statement.readonly && !/^\s*rollback/i.test(query)) {
+        checkFile();
+        checkLog();
+      }
       return statement;
     },
   };
@@ -60,11 +66,12 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
 }
 
 /**
- * A check that the SQLite file is still the one opened. SQLite keeps writing into an open file
- * after it was deleted or its folder moved, and everything written is then lost at the next start;
- * this notices instead (one stat per write, a few microseconds).
+ * A check that the SQLite file (or its write-ahead log) is still the one opened. SQLite keeps
+ * writing into an open file after it was deleted or its folder moved, and everything written is
+ * then lost at the next start (for the log: everything since the last checkpoint); this notices
+ * instead (one stat per write, a few microseconds).
  */
-function watchFile(path: string): () => void {
+function watchFile(path: string, what: "file" | "write-ahead log"): () => void {
   if (path === ":memory:" || path === "") return () => {};
   const opened = statSync(path);
   return () => {
@@ -73,12 +80,14 @@ function watchFile(path: string): () => void {
       now = statSync(path);
     } catch {
       throw new Error(
-        `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`,
+        what === "file"
+          ? `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`
+          : `the SQLite write-ahead log ${path} was deleted while em-focus was running; nothing was written. Writes since the last checkpoint may be lost: restart em-focus.`,
       );
     }
     if (now.ino !== opened.ino || now.dev !== opened.dev) {
       throw new Error(
-        `the SQLite file ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
+        `the SQLite ${what} ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
       );
     }
   };

@@ -3,20 +3,13 @@
  * shows: its stdio, its signals, its start-up errors.
  */
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./slack-requests.js";
+
+export { freePort };
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-
-/** A loopback port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Starts `node --import tsx src/main.ts` with only `env` (plus PATH). Empty Slack settings keep
