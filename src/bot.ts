@@ -40,7 +40,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.
   const opening: Promise<Store> = import("./store/open.js").then(({ openStore }) =>
-    openStore(config.databaseUrl),
+    openStore(config.databaseUrl, { timeouts: config.databaseTimeouts }),
   );
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
@@ -109,7 +109,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<Ru
 async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
   const logger = createLogger(config.logLevel);
   const { openStore } = await import("./store/open.js");
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   try {
     playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, config.port));

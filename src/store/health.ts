@@ -13,17 +13,30 @@ const HEARTBEAT_ID = "healthz";
  * rolled back instead stays in SQLite's page cache in WAL mode and passes on a full disk or a
  * read-only file; a committed one must reach the write-ahead log.
  */
-export async function storeHealth(db: Db, dialect: DialectName): Promise<StoreHealth> {
+export async function storeHealth(db: Db, dialect: DialectName, deadlineMs?: number): Promise<StoreHealth> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
     const beatAt = Date.now();
-    await db
+    const beat = db
       .insertInto("store_heartbeat")
       .values({ id: HEARTBEAT_ID, beat_at: beatAt })
       .onConflict((oc) => oc.column("id").doUpdateSet({ beat_at: beatAt }))
       .execute();
+    // A load balancer's health check must get an answer, also from a database that answers nothing.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      if (deadlineMs === undefined) return;
+      timer = setTimeout(
+        () => reject(new Error(`the database did not answer within ${deadlineMs} ms`)),
+        deadlineMs,
+      );
+    });
+    beat.catch(() => {}); // when the deadline won, the write's own failure comes later, unheard
+    await Promise.race([beat, deadline]);
     return { ok: true, dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
     return { ok: false, dialect, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
