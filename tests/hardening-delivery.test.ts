@@ -229,17 +229,29 @@ describe("the history check before re-sending an expired claim (item 8)", () => 
     });
   });
 
-  it.each([
-    { name: "rate limited", spec: { status: 429, retryAfter: 30 } },
-    { name: "missing_scope", spec: { error: "missing_scope" } },
-  ])("falls back to sending, and logs it, when the history call is $name", async ({ spec }) => {
+  it("falls back to sending, and logs it, when the history call is impossible (missing_scope)", async () => {
     logged.length = 0;
     const delivery = await deadClaim("U0NOHISTORY");
-    fake.failAlways("conversations.history", spec);
+    fake.failAlways("conversations.history", { error: "missing_scope" });
     const report = await pass();
     expect(report).toMatchObject({ claimed: 1, sent: 1 });
     expect(fake.callsTo("chat.postMessage").filter((c) => c.error === undefined)).toHaveLength(1);
-    expect(logged.join("\n")).toContain(`Could not check whether delivery ${delivery.id} was already sent`);
+    expect(logged.join("\n")).toContain(
+      `Could not check whether delivery ${delivery.id} was already sent (conversations.history: missing_scope); sending it without checking`,
+    );
+  });
+
+  it("keeps the claim and checks again after Retry-After when the history call is rate limited (issue 17, item 14)", async () => {
+    logged.length = 0;
+    const delivery = await deadClaim("U0LIMITED");
+    fake.failAlways("conversations.history", { status: 429, retryAfter: 30 });
+    const report = await pass();
+    expect(report).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+    expect(fake.callsTo("chat.postMessage")).toEqual([]);
+    const kept = await store.getDelivery(delivery.id);
+    expect(kept).toMatchObject({ status: "retrying", attempts: 1 });
+    expect(kept?.nextAttemptAt?.getTime()).toBeGreaterThanOrEqual(at(6 * MINUTE + 30_000).getTime());
+    expect(logged.join("\n")).toContain(`Delivery ${delivery.id} may already be in Slack`);
   });
 
   it("the fake refuses history for a user id and metadata without event_type, as Slack does", async () => {
