@@ -15,6 +15,7 @@ import { createSlackApp } from "./slack/app.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
 import { redactDatabaseUrl } from "./store/url.js";
+import { maskUrlCredentials } from "./url-credentials.js";
 
 export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
@@ -163,14 +164,15 @@ function unreachable(error: unknown, apiUrl: string | null): SlackUnreachableErr
 
 /**
  * Errors people can act on, said in plain words; anything else keeps its detail for a bug report.
- * Redacted like a log line: a message may quote a setting (a URL with credentials in it).
+ * Redacted like a log line: a message may quote a setting (a URL with credentials in it). Our own
+ * settings messages only need URL credentials masked (the token pattern would eat "TOKEN: missing").
  */
 export function explainStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return maskUrlCredentials(error.message);
   return redact(explainInWords(error)) as string;
 }
 
 function explainInWords(error: unknown): string {
-  if (error instanceof ConfigError) return error.message;
   if (error instanceof SlackUnreachableError) return error.message;
   if (error instanceof ContentError)
     return `em-focus cannot start: a content file is broken.\n  ${error.message}\nRun "npx em-focus content check" after fixing it.`;

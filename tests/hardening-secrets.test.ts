@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { explainStartupError } from "../src/bot.js";
+import { readConfig } from "../src/config.js";
 import { redact } from "../src/log.js";
 import { redactDatabaseUrl } from "../src/store/url.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
@@ -21,6 +23,19 @@ describe("credentials in URLs are masked (issue 17, item 11)", () => {
     const line = redact("calling https://proxyuser:Pr0xyP@ss@slack-proxy.example/api/ now") as string;
     expect(line).not.toContain("Pr0xy");
     expect(line).toContain("https://proxyuser:***@slack-proxy.example/api/");
+  });
+
+  it("a settings error quoting a URL masks its credentials and keeps the rest readable", () => {
+    let error: unknown;
+    try {
+      readConfig({ SLACK_API_URL: "ftp://proxyuser:Pr0xyPass@proxy.example/api" });
+    } catch (thrown) {
+      error = thrown;
+    }
+    const explained = explainStartupError(error);
+    expect(explained).toContain("SLACK_API_URL: must be an http(s) URL");
+    expect(explained).toContain("ftp://proxyuser:***@proxy.example/api");
+    expect(explained).not.toContain("Pr0xyPass");
   });
 
   it("start-up errors of the real process mask a DATABASE_URL password with '@' and SLACK_API_URL credentials", async () => {
