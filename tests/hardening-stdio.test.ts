@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guardStdio } from "../src/stdio.js";
 import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import { TEST_SIGNING_SECRET, testEnv } from "./helpers/bot.js";
 import { exitWithin, freePort, spawnBot, waitForHttp } from "./helpers/bot-process.js";
@@ -75,3 +77,32 @@ describe.skipIf(noFifo !== undefined)(
     }, 60_000);
   },
 );
+
+/** A stream like stdout on a pipe whose reader died: every write fails, with an 'error' event. */
+class DeadPipe extends EventEmitter {
+  readonly attempts: string[] = [];
+  write(chunk: unknown): boolean {
+    this.attempts.push(String(chunk));
+    queueMicrotask(() => this.emit("error", Object.assign(new Error("write EPIPE"), { code: "EPIPE" })));
+    return true;
+  }
+}
+
+describe("guardStdio (issue 17, item 1)", () => {
+  it("says a stream failed once, on the other stream, and drops its lines instead of looping", async () => {
+    const stdout = new DeadPipe();
+    const stderr = {
+      lines: [] as string[],
+      on: () => {},
+      write: (l: unknown) => stderr.lines.push(String(l)) > 0,
+    };
+    guardStdio(stdout, stderr);
+    stdout.write("first line\n");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 100; i++) stdout.write(`line ${i}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stdout.attempts).toEqual(["first line\n"]);
+    expect(stderr.lines).toHaveLength(1);
+    expect(stderr.lines[0]).toContain("stdout failed (EPIPE)");
+  });
+});
