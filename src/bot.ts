@@ -6,7 +6,7 @@ import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
 import { loadPrompts } from "./content/prompts.js";
 import { createGapRecorder } from "./gaps.js";
 import { Problems } from "./health.js";
-import { createLogger } from "./log.js";
+import { createLogger, redact } from "./log.js";
 import type { MatcherOptions } from "./match/matcher.js";
 import { loadMatcher } from "./match/model-cache.js";
 import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/start.js";
@@ -16,6 +16,7 @@ import { createSlackApp } from "./slack/app.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
 import { redactDatabaseUrl } from "./store/url.js";
+import { maskUrlCredentials } from "./url-credentials.js";
 
 export interface RunningBot {
   /** The HTTP port bound (HTTP mode), or null in Socket Mode without custom routes. */
@@ -49,7 +50,7 @@ export async function startBot(
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];
   // Kysely and the driver take a good part of start-up to load; they load while Slack connects.
   const opening: Promise<Store> = import("./store/open.js").then(({ openStore }) =>
-    openStore(config.databaseUrl),
+    openStore(config.databaseUrl, { timeouts: config.databaseTimeouts }),
   );
   opening.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const store = deferStore(opening);
@@ -118,7 +119,7 @@ export async function startBot(
 async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
   const logger = createLogger(config.logLevel);
   const { openStore } = await import("./store/open.js");
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   try {
     playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, config.port));
@@ -170,9 +171,17 @@ function unreachable(error: unknown, apiUrl: string | null): SlackUnreachableErr
   return new SlackUnreachableError(base, detail || "no answer");
 }
 
-/** Errors people can act on, said in plain words; anything else keeps its detail for a bug report. */
+/**
+ * Errors people can act on, said in plain words; anything else keeps its detail for a bug report.
+ * Redacted like a log line: a message may quote a setting (a URL with credentials in it). Our own
+ * settings messages only need URL credentials masked (the token pattern would eat "TOKEN: missing").
+ */
 export function explainStartupError(error: unknown): string {
-  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ConfigError) return maskUrlCredentials(error.message);
+  return redact(explainInWords(error)) as string;
+}
+
+function explainInWords(error: unknown): string {
   if (error instanceof SlackUnreachableError) return error.message;
   if (error instanceof ContentError)
     return `em-focus cannot start: a content file is broken.\n  ${error.message}\nRun "npx em-focus content check" after fixing it.`;

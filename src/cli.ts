@@ -4,6 +4,7 @@ import "dotenv/config";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runCli } from "./cli/run.js";
+import { redact } from "./log.js";
 
 export type { Io } from "./cli/usage.js";
 export { UsageError } from "./cli/usage.js";
@@ -16,9 +17,8 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(
-        `em-focus: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`em-focus: unexpected error: ${redact(message)}\n`);
       process.exitCode = 1;
     },
   );

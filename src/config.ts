@@ -25,6 +25,8 @@ export interface Config {
   logLevel: LogLevel;
   /** A PostgreSQL URL, or a SQLite file path. */
   databaseUrl: string;
+  /** How long a PostgreSQL store may take before the caller is told it failed (SQLite ignores them). */
+  databaseTimeouts: DatabaseTimeouts;
   /** `EM_FOCUS_INSTANCE_ID`: names this process in delivery leases; null for host name and pid. */
   instanceId: string | null;
   /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
@@ -38,6 +40,21 @@ export interface Config {
   /** `RECORD_GAPS=off` stops recording unanswered and 👎 questions (no user ids are ever kept). */
   recordGaps: boolean;
 }
+
+export interface DatabaseTimeouts {
+  /** `DATABASE_CONNECT_TIMEOUT_MS`: opening a connection, or waiting for a free one in the pool. */
+  readonly connectMs: number;
+  /** `DATABASE_STATEMENT_TIMEOUT_MS`: one statement; 0 for none. */
+  readonly statementMs: number;
+}
+
+/*
+ * Short by default: a command is acknowledged before the store is written, and the person should
+ * hear "nothing was saved" within about Slack's own 3 seconds when the database hangs, not after
+ * TCP gives up minutes later.
+ */
+const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 2_500;
 
 export interface ConfigProblem {
   variable: string;
@@ -78,6 +95,26 @@ function optionalUrl(env: NodeJS.ProcessEnv, name: string, problems: ConfigProbl
     problems.push({ variable: name, message: `must be an http(s) URL, got "${value.slice(0, 80)}"` });
     return null;
   }
+}
+
+function milliseconds(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  problems: ConfigProblem[],
+  allowZero = false,
+): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > 3_600_000) {
+    problems.push({
+      variable: name,
+      message: `must be a number of milliseconds (${allowZero ? "0" : "1"}–3600000), got "${text.slice(0, 40)}"`,
+    });
+    return fallback;
+  }
+  return value;
 }
 
 /** Reads and validates the environment once. Throws ConfigError listing every problem found. */
@@ -136,6 +173,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       message: `must be a port number (0–65535), got "${playgroundPortText}"`,
     });
   }
+  const databaseTimeouts: DatabaseTimeouts = {
+    connectMs: milliseconds(env, "DATABASE_CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, problems),
+    statementMs: milliseconds(
+      env,
+      "DATABASE_STATEMENT_TIMEOUT_MS",
+      DEFAULT_STATEMENT_TIMEOUT_MS,
+      problems,
+      true,
+    ),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
@@ -145,6 +192,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || null,
     logLevel,
     databaseUrl: env.DATABASE_URL?.trim() || "data/em-focus.db",
+    databaseTimeouts,
     instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
     production: env.NODE_ENV?.trim() === "production",

@@ -1,5 +1,6 @@
 import type { Logger, LogLevel } from "@slack/bolt";
 import type { LogLevel as Level } from "./config.js";
+import { maskUrlCredentials } from "./url-credentials.js";
 
 /** Slack tokens as they appear in text, and values that follow a secret-sounding key. */
 const SECRET =
@@ -7,7 +8,7 @@ const SECRET =
 
 /** A copy of a log argument with every secret replaced; nothing matching ever reaches a log line. */
 export function redact(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(SECRET, "[redacted]");
+  if (typeof value === "string") return maskUrlCredentials(value.replace(SECRET, "[redacted]"));
   if (value instanceof Error) {
     const copy = new Error(redact(value.message) as string);
     copy.name = value.name;

@@ -2,7 +2,10 @@ import "dotenv/config";
 import { explainStartupError, startBot } from "./bot.js";
 import { createLogger } from "./log.js";
 import { installSafetyNet } from "./safety.js";
+import { guardStdio } from "./stdio.js";
 
+// A log reader that went away must not take the process with it; see src/stdio.ts.
+guardStdio();
 // Nothing a request can do may end the process; see src/safety.ts.
 installSafetyNet(process, createLogger("error"));
 
@@ -21,7 +24,7 @@ startBot().then(
     }
   },
   (error: unknown) => {
-    process.stderr.write(`${explainStartupError(error)}\n`);
+    process.stderr.write(`${explainStartupError(error)}\n`); // redacted there
     process.exit(1);
   },
 );

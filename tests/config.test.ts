@@ -27,6 +27,7 @@ describe("readConfig", () => {
       host: null,
       logLevel: "info",
       databaseUrl: "data/em-focus.db",
+      databaseTimeouts: { connectMs: 2000, statementMs: 2500 },
       instanceId: null,
       slack: null,
       production: false,
@@ -45,6 +46,8 @@ describe("readConfig", () => {
       LOG_LEVEL: "DEBUG",
       DATABASE_URL: "postgres://u@db/em",
       EM_FOCUS_INSTANCE_ID: " worker-2 ",
+      DATABASE_CONNECT_TIMEOUT_MS: "5000",
+      DATABASE_STATEMENT_TIMEOUT_MS: "0",
     });
     expect(config).toMatchObject({
       contentDir: "/srv/articles",
@@ -54,6 +57,7 @@ describe("readConfig", () => {
       host: "127.0.0.1",
       logLevel: "debug",
       databaseUrl: "postgres://u@db/em",
+      databaseTimeouts: { connectMs: 5000, statementMs: 0 },
       instanceId: "worker-2",
     });
   });
@@ -100,6 +104,16 @@ describe("readConfig", () => {
     ["CONTENT_BASE_URL", "ftp://x.test/a", 'CONTENT_BASE_URL: must be an http(s) URL, got "ftp://x.test/a"'],
     ["SLACK_API_URL", "not a url", 'SLACK_API_URL: must be an http(s) URL, got "not a url"'],
     ["LOG_LEVEL", "loud", 'LOG_LEVEL: must be one of debug, info, warn, error, got "loud"'],
+    [
+      "DATABASE_CONNECT_TIMEOUT_MS",
+      "0",
+      'DATABASE_CONNECT_TIMEOUT_MS: must be a number of milliseconds (1–3600000), got "0"',
+    ],
+    [
+      "DATABASE_STATEMENT_TIMEOUT_MS",
+      "2s",
+      'DATABASE_STATEMENT_TIMEOUT_MS: must be a number of milliseconds (0–3600000), got "2s"',
+    ],
   ])("rejects %s=%j", (variable, value, line) => {
     const error = configError(() => readConfig({ [variable]: value }));
     expect(error.problems.map((p) => p.variable)).toEqual([variable]);

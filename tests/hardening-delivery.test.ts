@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPrompts } from "../src/content/prompts.js";
 import { deliverDuePrompts, PROMPT_METADATA_EVENT_TYPE } from "../src/prompts/deliver.js";
-import { nextPromptAt } from "../src/prompts/schedule.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../test-support/fake-slack.js";
+import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import {
   CONTENT_DIR,
   fakeWebClient,
@@ -18,79 +15,21 @@ import {
   TEST_BOT_TOKEN,
   TEST_DATABASES,
 } from "./helpers/bot.js";
+import {
+  acceptedByChannel,
+  at,
+  DUE,
+  deliver,
+  MINUTE,
+  SCHEDULE,
+  startDeliver,
+  subscribe,
+  ZONE,
+} from "./helpers/deliver-process.js";
 import { TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("..", import.meta.url));
 const PROMPTS = loadPrompts(join(CONTENT_DIR, "prompts"));
 const TEAM = TEST_TEAM_ID;
-const SCHEDULE = { weekday: 1 as const, time: "09:00" };
-const ZONE = "Europe/Berlin";
-/** Monday 2026-03-09, 09:00 in Berlin. */
-const DUE = new Date("2026-03-09T08:00:00Z");
-const MINUTE = 60_000;
-const at = (ms: number) => new Date(DUE.getTime() + ms);
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `em-focus prompts deliver` in a process of its own. */
-function startDeliver(env: Record<string, string>, now: Date): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CLI, "prompts", "deliver", "--now", now.toISOString()],
-    {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", CONTENT_DIR, LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-const deliver = (env: Record<string, string>, now: Date) => startDeliver(env, now).done;
-
-/** Accepted prompt messages, by conversation. */
-function acceptedByChannel(fake: FakeSlack): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const call of fake.callsTo("chat.postMessage").filter((c: RecordedCall) => c.error === undefined)) {
-    const channel = String(call.args.channel);
-    counts.set(channel, (counts.get(channel) ?? 0) + 1);
-  }
-  return counts;
-}
-
-async function subscribe(store: Store, fake: FakeSlack, users: readonly string[]): Promise<void> {
-  for (const user of users) {
-    fake.setUser(user, { tz: ZONE });
-    await store.upsertSubscription({
-      teamId: TEAM,
-      targetType: "user",
-      targetId: user,
-      subscribedBy: user,
-      schedule: SCHEDULE,
-      timeZone: ZONE,
-      nextPromptAt: nextPromptAt(SCHEDULE, ZONE, new Date("2026-03-03T00:00:00Z")),
-      now: new Date("2026-03-02T12:00:00Z"),
-    });
-  }
-}
 
 describe.each(TEST_DATABASES)("delivery across token errors and crashes ($name)", ({ postgresUrl }) => {
   let fake: FakeSlack;
@@ -290,17 +229,29 @@ describe("the history check before re-sending an expired claim (item 8)", () => 
     });
   });
 
-  it.each([
-    { name: "rate limited", spec: { status: 429, retryAfter: 30 } },
-    { name: "missing_scope", spec: { error: "missing_scope" } },
-  ])("falls back to sending, and logs it, when the history call is $name", async ({ spec }) => {
+  it("falls back to sending, and logs it, when the history call is impossible (missing_scope)", async () => {
     logged.length = 0;
     const delivery = await deadClaim("U0NOHISTORY");
-    fake.failAlways("conversations.history", spec);
+    fake.failAlways("conversations.history", { error: "missing_scope" });
     const report = await pass();
     expect(report).toMatchObject({ claimed: 1, sent: 1 });
     expect(fake.callsTo("chat.postMessage").filter((c) => c.error === undefined)).toHaveLength(1);
-    expect(logged.join("\n")).toContain(`Could not check whether delivery ${delivery.id} was already sent`);
+    expect(logged.join("\n")).toContain(
+      `Could not check whether delivery ${delivery.id} was already sent (conversations.history: missing_scope); sending it without checking`,
+    );
+  });
+
+  it("keeps the claim and checks again after Retry-After when the history call is rate limited (issue 17, item 14)", async () => {
+    logged.length = 0;
+    const delivery = await deadClaim("U0LIMITED");
+    fake.failAlways("conversations.history", { status: 429, retryAfter: 30 });
+    const report = await pass();
+    expect(report).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+    expect(fake.callsTo("chat.postMessage")).toEqual([]);
+    const kept = await store.getDelivery(delivery.id);
+    expect(kept).toMatchObject({ status: "retrying", attempts: 1 });
+    expect(kept?.nextAttemptAt?.getTime()).toBeGreaterThanOrEqual(at(6 * MINUTE + 30_000).getTime());
+    expect(logged.join("\n")).toContain(`Delivery ${delivery.id} may already be in Slack`);
   });
 
   it("the fake refuses history for a user id and metadata without event_type, as Slack does", async () => {

@@ -20,7 +20,7 @@ export async function gapsCommand(args: string[], io: Io, config: Config, now = 
   const span = parseSince(values.since ?? "30d");
   if (span === null)
     throw new UsageError(`--since must look like 12h, 30d or 2w, got "${values.since}"`, COMMAND_USAGE.gaps);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
   try {
     await store.pruneGaps(now);
     const groups = groupGaps(await store.listGaps(new Date(now.getTime() - span)));

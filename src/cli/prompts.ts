@@ -48,7 +48,7 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
   const logger = createLogger(config.logLevel, "em-focus prompts");
   const prompts = loadPrompts(join(config.contentDir, PROMPTS_FOLDER));
   const client = createWebClient(config.slack.botToken, config.slack.apiUrl, logger);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
   try {
     const report = await deliverDuePrompts({
       store,

@@ -1,5 +1,6 @@
 import { ConfigError, readConfig } from "../config.js";
 import { ContentError } from "../content/errors.js";
+import { maskUrlCredentials } from "../url-credentials.js";
 import { ask } from "./ask.js";
 import { contentCheck } from "./content-check.js";
 import { COMMAND_USAGE, type CommandName, type Io, USAGE, UsageError } from "./usage.js";
@@ -44,7 +45,8 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       return 2;
     }
     if (error instanceof ContentError || error instanceof ConfigError) {
-      io.stderr.write(`em-focus: ${error.message}\n`);
+      // Our own messages, which may quote a setting's value: URL credentials are masked.
+      io.stderr.write(`em-focus: ${maskUrlCredentials(error.message)}\n`);
       return 1;
     }
     throw error;

@@ -27,11 +27,14 @@ export { SlackTokenError };
  * reached Slack is sent again (its lease expired, or a passing error after the call went out), the
  * pass reads the newest messages of the target conversation (conversations.history with
  * include_all_metadata; a person's DM found with conversations.open) and, if the prompt is there,
- * records it as sent. Not filtered by time: Slack's clock is not ours. A duplicate stays possible
- * only when that check cannot answer (history rate limited or a scope missing: logged, then sent
- * as before), when more than `historyLimit` newer messages push it out of sight, or when a send
- * hangs past the lease while another instance takes the delivery over (the WebClient `timeout` is
- * kept well below `leaseMs` for that).
+ * records it as sent. Not filtered by time: Slack's clock is not ours. When the check cannot answer
+ * now (history rate limited — for apps outside the Marketplace about one call a minute — or a
+ * passing error) the claim is kept, not counted as an attempt, and checked again after Retry-After
+ * by a later pass, until `maxLatenessMs` after its due time records it as missed. A duplicate stays
+ * possible only when the check can never answer (a scope missing: logged, then sent unchecked),
+ * when more than `historyLimit` newer messages push it out of sight, or when a send hangs past the
+ * lease while another instance takes the delivery over (the WebClient `timeout` is kept well below
+ * `leaseMs` for that).
  *
  * Token errors (invalid_auth, token_revoked, missing_scope, …) are not any prompt's fault: the pass
  * gives back what it claimed, takes nothing more and throws SlackTokenError, so the prompts stay

@@ -238,11 +238,28 @@ export class DeliveryPass implements LookupContext {
     if (delivery.attempts > 1) {
       // An earlier attempt may have reached Slack: look before sending it again.
       const found = await findInSlack(this, delivery);
-      if (found === "token") {
+      if (found.kind === "token") {
         await this.release(delivery, this.tokenFailure?.reason ?? "token_error", this.clock());
         return;
       }
-      if (found) {
+      if (found.kind === "later") {
+        // Not sent blind: the claim waits (not counted as an attempt) and is checked again after
+        // Retry-After, by a later pass, until the 12-hour window closes.
+        const at = this.clock();
+        this.logger.info(
+          `Delivery ${delivery.id} may already be in Slack and cannot be checked now (${found.reason}); checking again in ${Math.ceil(found.afterMs / 1000)}s`,
+        );
+        const kept = await store.markDeliveryRetrying(delivery.id, {
+          owner,
+          error: `unchecked: ${found.reason}`,
+          nextAttemptAt: new Date(at.getTime() + found.afterMs),
+          attempts: delivery.attempts - 1,
+          now: at,
+        });
+        if (kept) report.retried += 1;
+        return;
+      }
+      if (found.kind === "found") {
         const recorded = await store.markDeliverySent(delivery.id, {
           owner,
           channelId: found.channel,

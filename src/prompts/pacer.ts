@@ -40,6 +40,11 @@ export class SlackPacer {
     return this.holdUntil > this.now();
   }
 
+  /** How long Slack has still asked us to wait (0 when it has not). */
+  heldForMs(): number {
+    return Math.max(0, Math.ceil(this.holdUntil - this.now()));
+  }
+
   /** Slack accepted a call. */
   succeeded(): void {
     const now = this.now();
@@ -80,6 +85,11 @@ export class PacedSlack {
     return this.pacerFor(method).holding();
   }
 
+  /** How long Slack has still asked us to wait before calling `method` (0 when it has not). */
+  heldForMs(method: string): number {
+    return this.pacerFor(method).heldForMs();
+  }
+
   /**
    * Calls Slack, sitting out 429s; a failure (rate_limited when this call has waited its share,
    * or `onWait` said not to wait) otherwise. `onWait` runs before each wait, e.g. to extend a lease.
@@ -90,6 +100,12 @@ export class PacedSlack {
     onWait?: (ms: number) => Promise<boolean>,
   ): Promise<SlackCallResult<T>> {
     const pacer = this.pacerFor(method);
+    // Already held back by an earlier 429: a caller that will not wait is told so without a call
+    // (which would only earn another 429) and without sitting out the hold.
+    const heldMs = pacer.heldForMs();
+    if (heldMs > 0 && onWait && !(await onWait(heldMs))) {
+      return { ok: false, failure: { kind: "rate_limited", retryAfterMs: heldMs } };
+    }
     for (let waits = 0; ; waits++) {
       await pacer.ready();
       try {

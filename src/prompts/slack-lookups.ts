@@ -51,25 +51,44 @@ export async function currentTimeZone(ctx: LookupContext, userId: string): Promi
 }
 
 /**
+ * What the conversation says about a delivery an earlier attempt may have sent:
+ * - `found`: it is there (record it as sent);
+ * - `absent`: it is not among the newest `historyLimit` messages (send it);
+ * - `later`: Slack cannot tell us now (429, a passing error): keep the claim, look again after
+ *   `afterMs` — sending now could post it twice;
+ * - `blind`: Slack can never tell us (e.g. a scope is missing): send it, logged, as a duplicate is
+ *   then the lesser harm than a prompt never sent;
+ * - `token`: the bot token failed; the pass stops.
+ */
+export type SlackCheck =
+  | { readonly kind: "found"; readonly channel: string; readonly ts: string }
+  | { readonly kind: "absent" }
+  | { readonly kind: "later"; readonly afterMs: number; readonly reason: string }
+  | { readonly kind: "blind" }
+  | { readonly kind: "token" };
+
+/** How long to wait before looking again after a passing (non-429) error. */
+const LOOK_AGAIN_AFTER_MS = 60_000;
+
+/**
  * Looks in the target conversation for the message of a delivery an earlier attempt may have
  * sent (the process died after Slack accepted it, before the database recorded it): the newest
  * `historyLimit` messages, matched on the metadata every prompt carries. Not filtered by time:
- * Slack's clock and ours may differ. "token" after a token error; undefined when not found, or
- * when Slack cannot tell us (rate limit, missing scope: then it is sent again, as before).
+ * Slack's clock and ours may differ.
  */
-export async function findInSlack(
-  ctx: LookupContext,
-  delivery: Delivery,
-): Promise<{ channel: string; ts: string } | "token" | undefined> {
-  const unknown = (method: string, failure: SlackFailure): "token" | undefined => {
+export async function findInSlack(ctx: LookupContext, delivery: Delivery): Promise<SlackCheck> {
+  const cannotTell = (method: string, failure: SlackFailure): SlackCheck => {
     if (failure.kind === "token" && failure.reason !== "missing_scope") {
       ctx.tokenError(method, failure);
-      return "token";
+      return { kind: "token" };
     }
+    const reason = `${method}: ${describeFailure(failure)}`;
+    if (failure.kind === "rate_limited") return { kind: "later", afterMs: failure.retryAfterMs, reason };
+    if (failure.kind === "transient") return { kind: "later", afterMs: LOOK_AGAIN_AFTER_MS, reason };
     ctx.logger.warn(
-      `Could not check whether delivery ${delivery.id} was already sent (${method}: ${describeFailure(failure)}); sending it again`,
+      `Could not check whether delivery ${delivery.id} was already sent (${reason}); sending it without checking`,
     );
-    return undefined;
+    return { kind: "blind" };
   };
   let channel = delivery.channelId ?? (delivery.targetType === "channel" ? delivery.targetId : undefined);
   if (!channel) {
@@ -78,9 +97,9 @@ export async function findInSlack(
       () => ctx.client.conversations.open({ users: delivery.targetId }),
       dontWait,
     );
-    if (!opened.ok) return unknown("conversations.open", opened.failure);
+    if (!opened.ok) return cannotTell("conversations.open", opened.failure);
     channel = opened.value.channel?.id;
-    if (!channel) return undefined;
+    if (!channel) return { kind: "absent" };
   }
   const conversation = channel;
   const history = await ctx.slack.call(
@@ -93,13 +112,13 @@ export async function findInSlack(
       }),
     dontWait,
   );
-  if (!history.ok) return unknown("conversations.history", history.failure);
+  if (!history.ok) return cannotTell("conversations.history", history.failure);
   const message = history.value.messages?.find(
     (m) =>
       m.metadata?.event_type === PROMPT_METADATA_EVENT_TYPE &&
       m.metadata.event_payload?.delivery_id === delivery.id,
   );
-  return message?.ts ? { channel: conversation, ts: message.ts } : undefined;
+  return message?.ts ? { kind: "found", channel: conversation, ts: message.ts } : { kind: "absent" };
 }
 
 export function describeFailure(failure: SlackFailure): string {

@@ -129,6 +129,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("gaps").ifExists().execute();
     },
   },
+  "0003_store_heartbeat": {
+    // One row /healthz writes and commits: a probe that is rolled back never reaches the disk in
+    // WAL mode, so it passed while every real write failed (disk full, read-only file).
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("store_heartbeat")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("beat_at", "bigint", (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable("store_heartbeat").ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,8 +1,9 @@
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { migrationProvider } from "./migrations.js";
+import { openPostgres, type PostgresTimeouts } from "./postgres-pool.js";
 import type { Database } from "./schema.js";
 import { createStore } from "./store.js";
 import type { DialectName, Store } from "./types.js";
@@ -10,14 +11,16 @@ import { isPostgresUrl, redactDatabaseUrl } from "./url.js";
 
 export { isPostgresUrl, redactDatabaseUrl };
 
-const INT8_OID = 20;
-
 export interface OpenStoreOptions {
   /** Largest number of PostgreSQL connections (default 10). */
   readonly poolSize?: number;
   /** Receives errors of idle PostgreSQL connections, which would otherwise crash the process. */
   readonly onPoolError?: (error: Error) => void;
+  /** PostgreSQL connect and statement timeouts (default: none, as pg's own). */
+  readonly timeouts?: PostgresTimeouts;
 }
+
+const NO_TIMEOUTS: PostgresTimeouts = { connectMs: 0, statementMs: 0 };
 
 /** The SQLite file a `DATABASE_URL` names: a path, a `file:` path or URL, or `:memory:`. */
 export function sqlitePathFrom(databaseUrl: string): string {
@@ -33,10 +36,13 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
   const path = sqlitePathFrom(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SqliteDatabase(path);
-  const checkFile = watchFile(path);
+  const checkFile = watchFile(path, "file");
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
+  // The write-ahead log appears with the first read; it holds every write since the last checkpoint.
+  database.prepare("select count(*) from sqlite_master").get();
+  const checkLog = existsSync(`${path}-wal`) ? watchFile(`${path}-wal`, "write-ahead log") : () => {};
   // Kysely prepares every statement anew; the store runs the same few statements thousands of times
   // in a delivery pass, so prepared statements are kept (queries are serialised on one connection).
   const statements = new Map<string, ReturnType<typeof database.prepare>>();
@@ -45,11 +51,17 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
     prepare: (query: string) => {
       let statement = statements.get(query);
       if (!statement) {
-        statement = database.prepare(query);
+        // Kysely begins every transaction deferred. One that reads and then writes cannot wait for
+        // another process's writer (SQLite answers "database is locked" at once, busy_timeout or
+        // not): taking the write lock at `begin` makes it queue for busy_timeout instead.
+        statement = database.prepare(/^\s*begin\s*$/i.test(query) ? "begin immediate" : query);
         if (statements.size < 1_000) statements.set(query, statement);
       }
       // Writes (and `begin`) go to the file the store opened, or fail: never into a deleted file.
-      if (!statement.readonly && !/^\s*rollback/i.test(query)) checkFile();
+      if (!statement.readonly && !/^\s*rollback/i.test(query)) {
+        checkFile();
+        checkLog();
+      }
       return statement;
     },
   };
@@ -57,11 +69,12 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
 }
 
 /**
- * A check that the SQLite file is still the one opened. SQLite keeps writing into an open file
- * after it was deleted or its folder moved, and everything written is then lost at the next start;
- * this notices instead (one stat per write, a few microseconds).
+ * A check that the SQLite file (or its write-ahead log) is still the one opened. SQLite keeps
+ * writing into an open file after it was deleted or its folder moved, and everything written is
+ * then lost at the next start (for the log: everything since the last checkpoint); this notices
+ * instead (one stat per write, a few microseconds).
  */
-function watchFile(path: string): () => void {
+function watchFile(path: string, what: "file" | "write-ahead log"): () => void {
   if (path === ":memory:" || path === "") return () => {};
   const opened = statSync(path);
   return () => {
@@ -70,35 +83,17 @@ function watchFile(path: string): () => void {
       now = statSync(path);
     } catch {
       throw new Error(
-        `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`,
+        what === "file"
+          ? `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`
+          : `the SQLite write-ahead log ${path} was deleted while em-focus was running; nothing was written. Writes since the last checkpoint may be lost: restart em-focus.`,
       );
     }
     if (now.ino !== opened.ino || now.dev !== opened.dev) {
       throw new Error(
-        `the SQLite file ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
+        `the SQLite ${what} ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
       );
     }
   };
-}
-
-async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Promise<Kysely<Database>> {
-  const { default: pg } = await import("pg");
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: options.poolSize ?? 10,
-    // Timestamps are int8; parse them on this pool only, not for every pg user in the process.
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === INT8_OID && format !== "binary"
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  });
-  pool.on(
-    "error",
-    options.onPoolError ?? ((error) => console.error("PostgreSQL pool error:", error.message)),
-  );
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /**
@@ -107,9 +102,21 @@ async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Pro
  */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   const dialect: DialectName = isPostgresUrl(databaseUrl) ? "postgres" : "sqlite";
+  const postgres = (timeouts: PostgresTimeouts, poolSize: number) =>
+    openPostgres(databaseUrl, { poolSize, timeouts, onPoolError: options.onPoolError });
   let db: Kysely<Database>;
+  let migrationDb: Kysely<Database>;
   try {
-    db = dialect === "postgres" ? await openPostgres(databaseUrl, options) : await openSqlite(databaseUrl);
+    db =
+      dialect === "postgres"
+        ? await postgres(options.timeouts ?? NO_TIMEOUTS, options.poolSize ?? 10)
+        : await openSqlite(databaseUrl);
+    // Migrations may rewrite whole tables: on PostgreSQL they get a connection without the
+    // statement timeout meant for requests.
+    migrationDb =
+      dialect === "postgres"
+        ? await postgres({ connectMs: options.timeouts?.connectMs ?? 0, statementMs: 0 }, 1)
+        : db;
   } catch (error) {
     throw new Error(`Cannot open the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
       cause: error,
@@ -119,12 +126,12 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   try {
     // Kysely looks for its bookkeeping tables in every schema unless told which one, so another
     // schema's copy (a second app, a parallel test run) would be mistaken for ours.
-    const migrationTableSchema = dialect === "postgres" ? await currentSchema(db) : undefined;
+    const migrationTableSchema = dialect === "postgres" ? await currentSchema(migrationDb) : undefined;
     // Kysely's introspection reads every schema's tables: a schema another client drops meanwhile
     // fails it with 3F000 (invalid_schema_name) although ours is fine. Tried again then.
     for (let attempt = 1; ; attempt++) {
       ({ error } = await new Migrator({
-        db,
+        db: migrationDb,
         provider: migrationProvider,
         ...(migrationTableSchema ? { migrationTableSchema } : {}),
       }).migrateToLatest());
@@ -133,13 +140,20 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   } catch (thrown) {
     error = thrown;
   }
+  if (migrationDb !== db) await migrationDb.destroy().catch(() => {});
   if (error) {
     await db.destroy().catch(() => {});
     throw new Error(`Cannot migrate the database ${redactDatabaseUrl(databaseUrl)}: ${messageOf(error)}`, {
       cause: error,
     });
   }
-  return createStore(db, dialect);
+  // A round trip's worth of both timeouts: connecting (or waiting for a connection), then the write.
+  const timeouts = options.timeouts;
+  const healthDeadlineMs =
+    dialect === "postgres" && timeouts
+      ? (timeouts.connectMs || 5_000) + (timeouts.statementMs || 5_000)
+      : undefined;
+  return createStore(db, dialect, healthDeadlineMs);
 }
 
 async function currentSchema(db: Kysely<Database>): Promise<string> {

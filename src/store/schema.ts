@@ -8,6 +8,7 @@ export interface Database {
   answers: AnswersTable;
   feedback: FeedbackTable;
   gaps: GapsTable;
+  store_heartbeat: StoreHeartbeatTable;
 }
 
 /** A knowledge gap: the question as asked (never who asked), and what went wrong. */
@@ -86,4 +87,10 @@ export interface FeedbackTable {
   section_id: string;
   helpful: number;
   created_at: number;
+}
+
+/** The row /healthz commits on every check (see store/health.ts). */
+export interface StoreHeartbeatTable {
+  id: string;
+  beat_at: number;
 }

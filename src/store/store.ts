@@ -105,8 +105,8 @@ function forgetUser(db: Kysely<Database>, teamId: string, userId: string): Promi
   });
 }
 
-/** The store over an already migrated database. */
-export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
+/** The store over an already migrated database; `healthDeadlineMs` bounds `health()`. */
+export function createStore(db: Kysely<Database>, dialect: DialectName, healthDeadlineMs?: number): Store {
   return {
     dialect,
     upsertSubscription: (input) => subscriptions.upsertSubscription(db, input),
@@ -145,7 +145,7 @@ export function createStore(db: Kysely<Database>, dialect: DialectName): Store {
     pruneGaps: (now) => gaps.pruneGaps(db, now),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
-    health: () => storeHealth(db, dialect),
+    health: () => storeHealth(db, dialect, healthDeadlineMs),
     close: () => db.destroy(),
   };
 }
