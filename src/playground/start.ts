@@ -13,7 +13,22 @@ export interface PlaygroundOptions {
   extras?: PlaygroundExtras;
 }
 
-/** Loads the content into a Studio and serves the playground, on loopback unless HOST says otherwise. */
+/** Whether only this machine can reach an address: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopback(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return bare === "localhost" || bare === "::1" || /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/** What to warn about when PLAYGROUND_HOST opens the playground beyond this machine; null on loopback. */
+export function exposureWarning(host: string, url: string): string | null {
+  if (isLoopback(host)) return null;
+  return (
+    `PLAYGROUND_HOST=${host}: the playground at ${url} is reachable beyond this machine. It has no login: ` +
+    "whoever reaches it can read the knowledge gaps and ask questions. Unset PLAYGROUND_HOST to keep it on loopback."
+  );
+}
+
+/** Loads the content into a Studio and serves the playground, on loopback unless PLAYGROUND_HOST says otherwise. */
 export async function startPlayground(
   config: Config,
   logger: Logger,
@@ -25,10 +40,12 @@ export async function startPlayground(
     ...(options.recordGap ? { recordGap: options.recordGap } : {}),
   });
   const server = await startPlaygroundServer(studio, logger, {
-    host: config.host ?? "127.0.0.1",
+    host: config.playgroundHost,
     port: options.port,
     ...(options.extras ? { extras: options.extras } : {}),
   });
+  const warning = exposureWarning(config.playgroundHost, server.url);
+  if (warning) logger.warn(warning);
   return { ...server, studio };
 }
 
