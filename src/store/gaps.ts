@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { privateQuestion } from "./gap-question.js";
 import { type Db, rowsChanged, toDate } from "./rows.js";
 
 /** How long a gap is kept: older rows are deleted whenever a gap is recorded or listed. */
 export const GAP_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The longest question kept; the rest says nothing more about the gap. */
-export const GAP_QUESTION_MAX = 1000;
 
 export type GapOutcome = "off-topic" | "not-helpful";
 
@@ -26,8 +25,9 @@ export interface GapInput {
   readonly now: Date;
 }
 
+/** Stores the gap's question as `privateQuestion` leaves it; nothing when nothing is left. */
 export async function recordGap(db: Db, input: GapInput): Promise<void> {
-  const question = input.question.replace(/\s+/g, " ").trim().slice(0, GAP_QUESTION_MAX);
+  const question = privateQuestion(input.question);
   if (!question) return;
   await db
     .insertInto("gaps")
