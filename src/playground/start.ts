@@ -1,6 +1,6 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../config.js";
-import { groupGaps } from "../gaps.js";
+import { type GapGroup, groupGapsInSlices } from "../gaps.js";
 import type { GapInput, Store } from "../store/types.js";
 import { gapsHtml } from "./pages.js";
 import { type PlaygroundExtras, type PlaygroundServer, startPlaygroundServer } from "./server.js";
@@ -63,6 +63,7 @@ export function playgroundGaps(
   logger: Logger,
   port: number,
 ): PlaygroundOptions {
+  const grouping = sharedGrouping(store);
   return {
     port,
     ...(config.recordGaps
@@ -74,8 +75,24 @@ export function playgroundGaps(
         }
       : {}),
     extras: {
-      gapsHtml: async () =>
-        gapsHtml(groupGaps(await store.listGaps(new Date(Date.now() - GAPS_SHOWN_MS))), config.recordGaps),
+      gapsHtml: async () => gapsHtml(await grouping(), config.recordGaps),
     },
+  };
+}
+
+/**
+ * The gap groups, worked out in slices so the bot beside the playground keeps answering; requests
+ * that arrive while they are being worked out share that work instead of each starting it again.
+ */
+function sharedGrouping(store: Pick<Store, "listGaps">): () => Promise<GapGroup[]> {
+  let running: Promise<GapGroup[]> | null = null;
+  return () => {
+    running ??= store
+      .listGaps(new Date(Date.now() - GAPS_SHOWN_MS))
+      .then((gaps) => groupGapsInSlices(gaps))
+      .finally(() => {
+        running = null;
+      });
+    return running;
   };
 }
