@@ -35,6 +35,10 @@ describe("a knowledge gap keeps the question, not who or where (item 4)", () => 
     );
     expect(privateQuestion("&lt;@U0TYPED&gt; typed as text")).toBe("typed as text");
     expect(privateQuestion("<@U1> <#C1|x>")).toBe("");
+    // A long question is cut before it is cleaned: the word the cut goes through goes too.
+    const long = privateQuestion(`${"word ".repeat(399)}jo.doe@corp.example <@U0CUT> ${"more ".repeat(500)}`);
+    expect(long).toMatch(/^word word/);
+    expect(long).not.toMatch(/jo|corp|@|U0CUT|more/);
   });
 
   describe("over the real HTTP receiver", () => {

@@ -20,17 +20,30 @@ function withoutMarkup(text: string): string {
  * migration that cleaned the rows written before it.
  */
 export function privateQuestion(raw: string): string {
-  const decoded = withoutMarkup(raw).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  return withoutMarkup(decoded)
-    .replace(/\bmailto:\S*/gi, " ")
-    .replace(/[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, " ")
-    .replace(/\b(?:[a-z][a-z0-9+.-]*):\/\/\S*/gi, " ")
-    .replace(/\bwww\.\S+/gi, " ")
-    .replace(/(?<![\p{L}\p{N}._-])@[\p{L}\p{N}._-]+/gu, " ")
-    .replace(/(?<![\p{L}\p{N}&#])#\p{L}[\p{L}\p{N}_-]*/gu, " ")
-    .replace(NUMBER_RUN, (run) => ((run.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS ? " " : run))
-    .replace(/\p{Cc}+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, GAP_QUESTION_MAX);
+  // Cut first, so that the patterns below see at most a few thousand characters whatever was typed;
+  // the word the cut went through goes too (half a mention or address is still one), and so does an
+  // unclosed `<…` the cut left behind.
+  const cut =
+    raw.length > GAP_QUESTION_MAX * 2
+      ? raw
+          .slice(0, GAP_QUESTION_MAX * 2)
+          .replace(/\S*$/, "")
+          .replace(/<[^<>]*$/, "")
+      : raw;
+  const decoded = withoutMarkup(cut).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return (
+    withoutMarkup(decoded)
+      .replace(/\bmailto:\S*/gi, " ")
+      // The look-behind lets an address start only where a run of such characters starts: linear.
+      .replace(/(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, " ")
+      .replace(/\b(?:[a-z][a-z0-9+.-]*):\/\/\S*/gi, " ")
+      .replace(/\bwww\.\S+/gi, " ")
+      .replace(/(?<![\p{L}\p{N}._-])@[\p{L}\p{N}._-]+/gu, " ")
+      .replace(/(?<![\p{L}\p{N}&#])#\p{L}[\p{L}\p{N}_-]*/gu, " ")
+      .replace(NUMBER_RUN, (run) => ((run.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS ? " " : run))
+      .replace(/\p{Cc}+/gu, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, GAP_QUESTION_MAX)
+  );
 }
