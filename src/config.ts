@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -31,12 +32,18 @@ export interface Config {
   instanceId: string | null;
   /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
   slack: SlackSettings | null;
-  /** `NODE_ENV=production`: missing Slack settings stay fatal, no playground in their place. */
+  /** `NODE_ENV` is `production` or `prod` (any case): missing Slack settings stay fatal, no playground in their place. */
   production: boolean;
   /** `PLAYGROUND=on`: serve the local playground beside Slack too (it always runs without Slack). */
   playground: boolean;
   /** `PLAYGROUND_PORT`: the playground's port when Slack has PORT; default PORT + 1. */
   playgroundPort: number;
+  /**
+   * `PLAYGROUND_HOST`: the interface the playground listens on; loopback (127.0.0.1) unless set.
+   * Not `HOST`: the playground has no login and shows the knowledge gaps, so opening the bot to the
+   * network must not open it too.
+   */
+  playgroundHost: string;
   /** `RECORD_GAPS=off` stops recording unanswered and 👎 questions (no user ids are ever kept). */
   recordGaps: boolean;
 }
@@ -117,6 +124,17 @@ function milliseconds(
   return value;
 }
 
+/** `NODE_ENV` values that mean production, whatever their case: a deployment says either. */
+const PRODUCTION = /^(?:prod|production)$/i;
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** A host setting as `listen` takes it: trimmed, an IPv6 address without its brackets; null when unset. */
+function hostName(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  if (!trimmed) return null;
+  return /^\[.*\]$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
+}
+
 /** Reads and validates the environment once. Throws ConfigError listing every problem found. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: ConfigProblem[] = [];
@@ -183,6 +201,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       true,
     ),
   };
+  const playgroundHost = hostName(env.PLAYGROUND_HOST) ?? "127.0.0.1";
+  if (!isIP(playgroundHost) && !HOST_NAME.test(playgroundHost)) {
+    problems.push({
+      variable: "PLAYGROUND_HOST",
+      message: `must be an IP address or a host name (default 127.0.0.1), got "${env.PLAYGROUND_HOST?.slice(0, 80)}"`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
@@ -195,9 +220,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeouts,
     instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
-    production: env.NODE_ENV?.trim() === "production",
+    production: PRODUCTION.test(env.NODE_ENV?.trim() ?? ""),
     playground: playgroundText === "on",
     playgroundPort,
+    playgroundHost,
     recordGaps: gapsText === "on",
   };
 }

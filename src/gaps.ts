@@ -1,7 +1,6 @@
 import type { Logger } from "@slack/bolt";
+import { type GroupingWork, groupIndexesInSlices, groupIndexesNow } from "./gap-grouping.js";
 import type { Answer } from "./match/answer.js";
-import { cleanQuestion } from "./match/question.js";
-import { termOf, tokenize } from "./match/terms.js";
 import type { Gap, GapInput, Store } from "./store/types.js";
 
 /**
@@ -49,54 +48,61 @@ export interface GapGroup {
   lastAt: Date;
 }
 
-function termsOf(question: string): Set<string> {
-  const terms = tokenize(cleanQuestion(question))
-    .map(termOf)
-    .filter((t): t is string => t !== null);
-  return new Set(terms);
-}
-
-function similar(a: Set<string>, b: Set<string>): boolean {
-  if (a.size === 0 || b.size === 0) return a.size === b.size;
-  let shared = 0;
-  for (const term of a) if (b.has(term)) shared += 1;
-  return shared / (a.size + b.size - shared) >= 0.5;
-}
-
-/** Gaps grouped by similar wording (same stemmed words, half or more shared), most frequent first. */
-export function groupGaps(gaps: readonly Gap[]): GapGroup[] {
-  const groups: { terms: Set<string>; gaps: Gap[] }[] = [];
-  for (const gap of gaps) {
-    const terms = termsOf(gap.question);
-    const group = groups.find((g) => similar(g.terms, terms));
-    if (group) group.gaps.push(gap);
-    else groups.push({ terms, gaps: [gap] });
+/** The gaps of one group summed up for people. */
+function summarise(members: readonly Gap[]): GapGroup {
+  const wordings = new Map<string, { n: number; last: number }>();
+  const sections = new Map<string, number>();
+  let offTopic = 0;
+  let lastAt = 0;
+  for (const gap of members) {
+    const at = gap.createdAt.getTime();
+    const seen = wordings.get(gap.question) ?? { n: 0, last: 0 };
+    wordings.set(gap.question, { n: seen.n + 1, last: Math.max(seen.last, at) });
+    if (gap.articleSlug && gap.sectionId) {
+      const section = `${gap.articleSlug}#${gap.sectionId}`;
+      sections.set(section, (sections.get(section) ?? 0) + 1);
+    }
+    if (gap.outcome === "off-topic") offTopic += 1;
+    lastAt = Math.max(lastAt, at);
   }
+  const ranked = [...wordings].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last).map(([q]) => q);
+  return {
+    question: ranked[0] ?? "",
+    count: members.length,
+    variants: ranked.slice(1, 4),
+    offTopic,
+    notHelpful: members.length - offTopic,
+    sections: [...sections].sort((a, b) => b[1] - a[1]).map(([s]) => s),
+    lastAt: new Date(lastAt),
+  };
+}
+
+function ranked(gaps: readonly Gap[], groups: readonly number[][]): GapGroup[] {
   return groups
-    .map(({ gaps: members }) => {
-      const wordings = new Map<string, { n: number; last: number }>();
-      const sections = new Map<string, number>();
-      for (const gap of members) {
-        const key = gap.question;
-        const seen = wordings.get(key) ?? { n: 0, last: 0 };
-        wordings.set(key, { n: seen.n + 1, last: Math.max(seen.last, gap.createdAt.getTime()) });
-        if (gap.articleSlug && gap.sectionId) {
-          const section = `${gap.articleSlug}#${gap.sectionId}`;
-          sections.set(section, (sections.get(section) ?? 0) + 1);
-        }
-      }
-      const ranked = [...wordings].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last).map(([q]) => q);
-      return {
-        question: ranked[0] ?? "",
-        count: members.length,
-        variants: ranked.slice(1, 4),
-        offTopic: members.filter((g) => g.outcome === "off-topic").length,
-        notHelpful: members.filter((g) => g.outcome === "not-helpful").length,
-        sections: [...sections].sort((a, b) => b[1] - a[1]).map(([s]) => s),
-        lastAt: new Date(Math.max(...members.map((g) => g.createdAt.getTime()))),
-      };
-    })
+    .map((members) => summarise(members.map((index) => gaps[index] as Gap)))
     .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime());
+}
+
+/** Gaps grouped by similar wording (see gap-grouping.ts), most frequent first. */
+export function groupGaps(gaps: readonly Gap[], work?: GroupingWork): GapGroup[] {
+  return ranked(
+    gaps,
+    groupIndexesNow(
+      gaps.map((g) => g.question),
+      work,
+    ),
+  );
+}
+
+/** `groupGaps` for a server: other requests are answered while it works. */
+export async function groupGapsInSlices(gaps: readonly Gap[], work?: GroupingWork): Promise<GapGroup[]> {
+  return ranked(
+    gaps,
+    await groupIndexesInSlices(
+      gaps.map((g) => g.question),
+      work,
+    ),
+  );
 }
 
 /** "30d", "12h", "2w" as milliseconds; null when it is none of those. */

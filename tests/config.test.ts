@@ -33,6 +33,7 @@ describe("readConfig", () => {
       production: false,
       playground: false,
       playgroundPort: 3001,
+      playgroundHost: "127.0.0.1",
       recordGaps: true,
     });
   });
@@ -139,6 +140,36 @@ describe("readConfig", () => {
       .problems.map((p) => p.variable)
       .sort();
     expect(problems).toEqual(["PLAYGROUND", "PLAYGROUND_PORT", "RECORD_GAPS"]);
+  });
+
+  // Issue 17, item 5: "Production" or "prod" fell through to the playground, served to the network.
+  it.each(["production", "Production", "PRODUCTION", "prod", "Prod", " prod "])(
+    "recognises NODE_ENV=%j as production",
+    (value) => {
+      expect(readConfig({ NODE_ENV: value }).production).toBe(true);
+      expect(playgroundOnly(readConfig({ NODE_ENV: value }), { NODE_ENV: value })).toBe(false);
+    },
+  );
+
+  it.each(["development", "test", "staging", "production-like", ""])(
+    "does not take NODE_ENV=%j for production",
+    (value) => {
+      expect(readConfig({ NODE_ENV: value }).production).toBe(false);
+    },
+  );
+
+  it("keeps the playground on loopback whatever HOST says, unless PLAYGROUND_HOST is set (item 5)", () => {
+    expect(readConfig({ HOST: "0.0.0.0" })).toMatchObject({ host: "0.0.0.0", playgroundHost: "127.0.0.1" });
+    expect(readConfig({ PLAYGROUND_HOST: " 0.0.0.0 " }).playgroundHost).toBe("0.0.0.0");
+    expect(readConfig({ PLAYGROUND_HOST: "[::1]" }).playgroundHost).toBe("::1");
+    expect(readConfig({ PLAYGROUND_HOST: "playground.internal" }).playgroundHost).toBe("playground.internal");
+    const bad = configError(() => readConfig({ PLAYGROUND_HOST: "http://0.0.0.0:80/" }));
+    expect(bad.problems).toEqual([
+      {
+        variable: "PLAYGROUND_HOST",
+        message: 'must be an IP address or a host name (default 127.0.0.1), got "http://0.0.0.0:80/"',
+      },
+    ]);
   });
 
   it("serves only the playground without any Slack setting, outside production", () => {

@@ -84,6 +84,37 @@ describe.each(TEST_DATABASES)("store failures after the ack ($name)", ({ postgre
   });
 });
 
+describe.each(TEST_DATABASES)("a note's modal with the store down ($name)", ({ postgresUrl }) => {
+  let t: TestBot;
+
+  beforeEach(async () => {
+    t = await startTestBot(postgresUrl ? { postgresUrl } : {});
+  });
+  afterEach(async () => {
+    await t?.stop();
+  });
+
+  // Issue 17, item 9: the delivery look-up ran outside the try, so Slack never got an answer.
+  it("answers the submission in Slack's time and tells the person in the modal that nothing was saved", async () => {
+    await execute(t.databasePath, "alter table deliveries rename to deliveries_away");
+    try {
+      const started = Date.now();
+      const response = await sendViewSubmission(t.target, {
+        callback_id: "prompt_note",
+        private_metadata: "a-delivery-id",
+        user: { id: "U0NOTE" },
+        values: { note: { note: { type: "plain_text_input", value: "three 1:1s with leads" } } },
+      });
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      // Acked by the listener itself, not by Bolt giving up after its 3-second timeout.
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await execute(t.databasePath, "alter table deliveries_away rename to deliveries");
+    }
+  });
+});
+
 describe("/healthz checks that the SQLite store can write (item 7)", () => {
   let t: TestBot;
 

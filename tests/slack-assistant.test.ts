@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import { ACTIONS } from "../src/slack/views/answer.js";
 import {
@@ -449,6 +449,35 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
         });
       },
     );
+
+    // Issue 17, item 13: one person's repeated 👎 on one panel answer counts once.
+    it("keeps one vote per person on a panel answer, changeable, and one gap however often 👎 is clicked", async () => {
+      const thread = await openPanel();
+      const answer = posted(thread, await ask(thread, IC_QUESTION));
+      const before = feedbackRows().length;
+      const gaps = () => {
+        const db = new Database(t.databasePath, { readonly: true, fileMustExist: true });
+        try {
+          return (
+            db.prepare("SELECT count(*) AS n FROM gaps WHERE outcome = 'not-helpful'").get() as { n: number }
+          ).n;
+        } finally {
+          db.close();
+        }
+      };
+      const gapsBefore = gaps();
+      for (const helpful of [false, false, true, false]) {
+        const thanks = helpful ? FEEDBACK_THANKS.helpful : FEEDBACK_THANKS.notHelpful;
+        const sent = t.fake.callsTo("chat.postEphemeral").length;
+        await clickFeedback(answer, thread.channel, helpful);
+        await t.fake.waitForCall("chat.postEphemeral", (c) => c.args.text === thanks);
+        await vi.waitFor(() => expect(t.fake.callsTo("chat.postEphemeral").length).toBe(sent + 1));
+      }
+      const rows = feedbackRows();
+      expect(rows).toHaveLength(before + 1);
+      expect(rows.at(-1)).toMatchObject({ user_id: ASKER, helpful: 0 });
+      await vi.waitFor(() => expect(gaps()).toBe(gapsBefore + 1));
+    });
 
     it("refuses a forged click on an answer in someone else's conversation", async () => {
       const thread = await openPanel();

@@ -463,15 +463,39 @@ function storeSuite(
   });
 
   it("records answer feedback", async () => {
-    const feedback = await store.recordFeedback({
+    const { feedback } = await store.recordFeedback({
       teamId: TEAM,
       userId: "U1",
+      answerKey: "D1/1.0001/levels-of-engineering-management-focus#narrow-focus",
       articleSlug: "levels-of-engineering-management-focus",
       sectionId: "narrow-focus",
       helpful: false,
       now: MONDAY_9_BERLIN,
     });
     expect(feedback).toMatchObject({ helpful: false, sectionId: "narrow-focus", createdAt: MONDAY_9_BERLIN });
+  });
+
+  it("keeps one vote per person per answer, changeable, and counts a 👎 as a gap once (issue 17, item 13)", async () => {
+    const vote = (userId: string, helpful: boolean, answerKey = "C1/2.0001/a#s") =>
+      store.recordFeedback({
+        teamId: TEAM,
+        userId,
+        answerKey,
+        articleSlug: "a",
+        sectionId: "s",
+        helpful,
+        now: MONDAY_9_BERLIN,
+      });
+    const first = await vote("U7", false);
+    expect(first.countsAsGap).toBe(true);
+    expect((await vote("U7", false)).countsAsGap).toBe(false);
+    const changed = await vote("U7", true);
+    expect(changed).toMatchObject({ countsAsGap: false, feedback: { id: first.feedback.id, helpful: true } });
+    expect((await vote("U7", false)).countsAsGap).toBe(false);
+    // Another person, or another answer, is another vote.
+    expect((await vote("U8", false)).countsAsGap).toBe(true);
+    expect((await vote("U7", false, "C1/2.0002/a#s")).countsAsGap).toBe(true);
+    expect(await store.forgetUser(TEAM, "U7")).toMatchObject({ feedback: 2 });
   });
 
   it("keeps past deliveries and answers when someone unsubscribes", async () => {
@@ -517,6 +541,7 @@ function storeSuite(
       await store.recordFeedback({
         teamId: TEAM,
         userId,
+        answerKey: "C1/1.0001/a#s",
         articleSlug: "a",
         sectionId: "s",
         helpful: true,

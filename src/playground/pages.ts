@@ -124,11 +124,19 @@ export function explainHtml(studio: Studio, question: string): string {
 }
 
 /** The knowledge gaps, as `em-focus gaps` lists them, each with a button to try it against the content. */
+/** The most groups the Gaps tab draws; the rest are one command away. */
+export const GAP_GROUPS_SHOWN = 100;
+
 export function gapsHtml(groups: readonly GapGroup[], recording: boolean): string {
   if (groups.length === 0) {
     return `<p class="hint">No knowledge gaps in the last 30 days.${recording ? " Ask something the article does not cover and it appears here." : " Recording is off (RECORD_GAPS=off)."}</p>`;
   }
-  return `<ol class="gaps">${groups
+  const more =
+    groups.length > GAP_GROUPS_SHOWN
+      ? `<p class="hint">The ${GAP_GROUPS_SHOWN} largest of ${groups.length} groups; all of them: <code>npx em-focus gaps</code>.</p>`
+      : "";
+  return `${more}<ol class="gaps">${groups
+    .slice(0, GAP_GROUPS_SHOWN)
     .map((g) => {
       const why = [
         g.offTopic ? `${g.offTopic}× no guidance` : "",

@@ -108,17 +108,59 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
-/** Only requests addressed to this server by a loopback name: a foreign page cannot rebind DNS to it. */
-function hostAllowed(req: IncomingMessage, allowedHosts: ReadonlySet<string>): boolean {
-  const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
-  return allowedHosts.has(host);
+/** The names this server answers to (IPv6 in brackets) and the port it listens on, once it does. */
+export interface PlaygroundSite {
+  readonly hosts: ReadonlySet<string>;
+  readonly port: () => number | undefined;
+}
+
+/** `localhost`, 127.0.0.1 and [::1]; the port is the one bound. */
+export function loopbackSite(port: () => number | undefined, extraHost?: string): PlaygroundSite {
+  const hosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
+  if (extraHost)
+    hosts.add(extraHost.includes(":") ? `[${extraHost.toLowerCase()}]` : extraHost.toLowerCase());
+  return { hosts, port };
+}
+
+/** A name and port that are this server's: both must match, `localhost:9999` is another origin. */
+function isOurs(site: PlaygroundSite, hostname: string, port: number): boolean {
+  return site.hosts.has(hostname.toLowerCase()) && port === site.port();
+}
+
+/** Only requests addressed to this server by one of its names: a foreign page cannot rebind DNS to it. */
+function hostAllowed(req: IncomingMessage, site: PlaygroundSite): boolean {
+  const match = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(req.headers.host ?? "");
+  return match !== null && isOurs(site, match[1] ?? "", Number(match[2] ?? 80));
+}
+
+/** An Origin header naming this very server: scheme, host and port. */
+function originAllowed(origin: string, site: PlaygroundSite): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  return url.protocol === "http:" && isOurs(site, url.hostname, Number(url.port || 80));
+}
+
+/**
+ * A page on another origin can neither post here nor read here: its Origin would not be ours, and a
+ * browser says `Sec-Fetch-Site: cross-site` (or `same-site`, for another port) on every request it
+ * makes for one. Requests with neither header (curl, scripts on this machine) are let through.
+ */
+function crossOrigin(req: IncomingMessage, site: PlaygroundSite): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !originAllowed(origin, site)) return true;
+  const fetchSite = req.headers["sec-fetch-site"];
+  return fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none";
 }
 
 export function createPlaygroundHandler(
   studio: Studio,
   logger: Logger,
   extras: PlaygroundExtras = {},
-  allowedHosts: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]),
+  site: PlaygroundSite = loopbackSite(() => 80),
 ) {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
     "GET /": async (_req, res) => send(res, 200, "text/html; charset=utf-8", pageHtml()),
@@ -205,7 +247,7 @@ export function createPlaygroundHandler(
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      if (!hostAllowed(req, allowedHosts)) throw new BadRequest(421, "unknown host");
+      if (!hostAllowed(req, site)) throw new BadRequest(421, "unknown host");
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const asset = req.method === "GET" ? statics[path] : undefined;
       if (asset) {
@@ -219,16 +261,7 @@ export function createPlaygroundHandler(
       }
       const route = routes[`${req.method} ${path}`];
       if (!route) throw new BadRequest(404, "not found");
-      // A page on another origin cannot post here: its Origin would not be ours.
-      const origin = req.headers.origin;
-      if (
-        req.method === "POST" &&
-        origin &&
-        !hostAllowed(
-          { headers: { host: origin.replace(/^https?:\/\//, "") } } as IncomingMessage,
-          allowedHosts,
-        )
-      ) {
+      if (path.startsWith("/api/") && crossOrigin(req, site)) {
         throw new BadRequest(403, "cross-origin request refused");
       }
       await route(req, res);
@@ -253,8 +286,9 @@ export function startPlaygroundServer(
   logger: Logger,
   options: { host: string; port: number; extras?: PlaygroundExtras },
 ): Promise<PlaygroundServer> {
-  const hosts = new Set(["127.0.0.1", "localhost", "[::1]", options.host.toLowerCase()]);
-  const handler = createPlaygroundHandler(studio, logger, options.extras, hosts);
+  let bound: number | undefined;
+  const site = loopbackSite(() => bound, options.host);
+  const handler = createPlaygroundHandler(studio, logger, options.extras, site);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch(() => res.destroy());
   });
@@ -263,6 +297,7 @@ export function startPlaygroundServer(
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
       const { port } = server.address() as AddressInfo;
+      bound = port;
       const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;
       resolve({
         url: `http://${shownHost}:${port}/`,

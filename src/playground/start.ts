@@ -1,6 +1,6 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../config.js";
-import { groupGaps } from "../gaps.js";
+import { type GapGroup, groupGapsInSlices } from "../gaps.js";
 import type { GapInput, Store } from "../store/types.js";
 import { gapsHtml } from "./pages.js";
 import { type PlaygroundExtras, type PlaygroundServer, startPlaygroundServer } from "./server.js";
@@ -13,7 +13,22 @@ export interface PlaygroundOptions {
   extras?: PlaygroundExtras;
 }
 
-/** Loads the content into a Studio and serves the playground, on loopback unless HOST says otherwise. */
+/** Whether only this machine can reach an address: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopback(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return bare === "localhost" || bare === "::1" || /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/** What to warn about when PLAYGROUND_HOST opens the playground beyond this machine; null on loopback. */
+export function exposureWarning(host: string, url: string): string | null {
+  if (isLoopback(host)) return null;
+  return (
+    `PLAYGROUND_HOST=${host}: the playground at ${url} is reachable beyond this machine. It has no login: ` +
+    "whoever reaches it can read the knowledge gaps and ask questions. Unset PLAYGROUND_HOST to keep it on loopback."
+  );
+}
+
+/** Loads the content into a Studio and serves the playground, on loopback unless PLAYGROUND_HOST says otherwise. */
 export async function startPlayground(
   config: Config,
   logger: Logger,
@@ -25,10 +40,12 @@ export async function startPlayground(
     ...(options.recordGap ? { recordGap: options.recordGap } : {}),
   });
   const server = await startPlaygroundServer(studio, logger, {
-    host: config.host ?? "127.0.0.1",
+    host: config.playgroundHost,
     port: options.port,
     ...(options.extras ? { extras: options.extras } : {}),
   });
+  const warning = exposureWarning(config.playgroundHost, server.url);
+  if (warning) logger.warn(warning);
   return { ...server, studio };
 }
 
@@ -46,6 +63,7 @@ export function playgroundGaps(
   logger: Logger,
   port: number,
 ): PlaygroundOptions {
+  const grouping = sharedGrouping(store);
   return {
     port,
     ...(config.recordGaps
@@ -57,8 +75,24 @@ export function playgroundGaps(
         }
       : {}),
     extras: {
-      gapsHtml: async () =>
-        gapsHtml(groupGaps(await store.listGaps(new Date(Date.now() - GAPS_SHOWN_MS))), config.recordGaps),
+      gapsHtml: async () => gapsHtml(await grouping(), config.recordGaps),
     },
+  };
+}
+
+/**
+ * The gap groups, worked out in slices so the bot beside the playground keeps answering; requests
+ * that arrive while they are being worked out share that work instead of each starting it again.
+ */
+function sharedGrouping(store: Pick<Store, "listGaps">): () => Promise<GapGroup[]> {
+  let running: Promise<GapGroup[]> | null = null;
+  return () => {
+    running ??= store
+      .listGaps(new Date(Date.now() - GAPS_SHOWN_MS))
+      .then((gaps) => groupGapsInSlices(gaps))
+      .finally(() => {
+        running = null;
+      });
+    return running;
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger, webApi } from "@slack/bolt";
+import { answerKeyOf } from "../store/feedback.js";
 import { answerFor, noteNotHelpful } from "./answering.js";
 
 type WebClient = webApi.WebClient;
@@ -199,19 +200,21 @@ export async function recordPanelFeedback(
     );
     return { kind: "refused", text: FEEDBACK_REFUSED };
   }
+  let countsAsGap: boolean;
   try {
-    await deps.store.recordFeedback({
+    ({ countsAsGap } = await deps.store.recordFeedback({
       teamId: click.teamId,
       userId: click.userId,
+      answerKey: answerKeyOf(channel, messageTs, section.article, section.id),
       articleSlug: section.article,
       sectionId: section.id,
       helpful: ref.helpful,
       now: deps.now(),
-    });
+    }));
   } catch (error) {
     deps.logger.error("Could not record feedback from the assistant panel", error);
     return { kind: "not-saved", text: FEEDBACK_NOT_SAVED };
   }
-  if (!ref.helpful && ref.question) noteNotHelpful(deps, ref.question, section.article, section.id);
+  if (countsAsGap && ref.question) noteNotHelpful(deps, ref.question, section.article, section.id);
   return { kind: "recorded", text: ref.helpful ? FEEDBACK_THANKS.helpful : FEEDBACK_THANKS.notHelpful };
 }

@@ -1,18 +1,88 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, ServerOptions, ServerResponse } from "node:http";
 import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, type Logger } from "@slack/bolt";
 
 /** Slack's own rule for signed requests: more than five minutes apart from our clock is refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/**
+ * The largest body taken from Slack (Bolt's default is 4 MB). Slack's largest request to this app is
+ * a message event: 40,000 characters of text at most (160 KB even in a 4-byte script), the same again
+ * in its rich-text blocks, and the envelope. Clicks and submissions carry this app's own small views.
+ */
+export const SLACK_BODY_LIMIT = 512 * 1024;
+
+/**
+ * Slack sends a whole request at once and gives up on an answer after 3 seconds: a request still
+ * arriving after 10 (or headers after 5) is someone holding a connection open, not Slack.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const HEADERS_TIMEOUT_MS = 5_000;
+
+/**
+ * Slack's `ssl_check` is the one request it sends unsigned (form-encoded `ssl_check=1&token=…`, a
+ * few dozen bytes); an unsigned form body is read up to this much, in case it is one.
+ */
+export const SSL_CHECK_BODY_LIMIT = 1024;
 
 export interface GuardOptions {
   readonly endpoints?: readonly string[];
   readonly now?: () => number;
 }
 
-function reply(res: ServerResponse, status: number): void {
+/** Answers with no body; a refusal before the body was read also closes the connection, unread. */
+function reply(res: ServerResponse, status: number, close = false): void {
   if (res.headersSent || res.writableEnded) return;
-  res.writeHead(status);
+  res.writeHead(status, close ? { connection: "close" } : {});
   res.end();
+}
+
+/**
+ * Every way a request path can name the same place: Bolt's (WHATWG URL: dot segments resolved, `//x`
+ * read as a host) and the plain reading (percent-encoding decoded, repeated and trailing slashes
+ * folded, dot segments resolved). The guard applies when any of them is an events endpoint, so no
+ * spelling of `/slack/events` reaches Bolt unchecked. Null when the path cannot be decoded.
+ */
+export function pathReadings(url: string): string[] | null {
+  const raw = url.split(/[?#]/)[0] ?? "";
+  let bolt: string;
+  let decoded: string;
+  try {
+    bolt = new URL(url, "http://localhost").pathname;
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  const folded = `/${decoded}`.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+  const resolved = new URL(`http://localhost${folded}`).pathname.replace(/(.)\/+$/, "$1");
+  return [raw, bolt, resolved];
+}
+
+/** No signature headers at all and a form body: possibly Slack's unsigned `ssl_check`. */
+function maybeSslCheck(req: IncomingMessage): boolean {
+  return (
+    req.headers["x-slack-signature"] === undefined &&
+    req.headers["x-slack-request-timestamp"] === undefined &&
+    req.headers["content-type"] === "application/x-www-form-urlencoded" &&
+    Number(req.headers["content-length"] ?? 0) <= SSL_CHECK_BODY_LIMIT
+  );
+}
+
+/**
+ * Why the signature headers alone already refuse this request, or undefined: read before the body,
+ * so a request without them costs no memory. Bolt checks them again, with the body.
+ */
+export function headerProblem(req: IncomingMessage, nowMs: number, bodyLimit: number): string | undefined {
+  const signature = req.headers["x-slack-signature"];
+  const timestamp = req.headers["x-slack-request-timestamp"];
+  if (typeof signature !== "string" || !/^v0=[0-9a-f]{64}$/.test(signature))
+    return "it has no valid x-slack-signature header";
+  if (typeof timestamp !== "string" || !/^\d{1,12}$/.test(timestamp))
+    return "it has no valid x-slack-request-timestamp header";
+  const skew = Number(timestamp) - Math.floor(nowMs / 1000);
+  if (skew < -MAX_CLOCK_SKEW_SECONDS) return "its timestamp is more than five minutes old";
+  if (skew > MAX_CLOCK_SKEW_SECONDS) return "its timestamp is more than five minutes in the future";
+  if (Number(req.headers["content-length"] ?? 0) > bodyLimit) return "too large";
+  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -49,11 +119,13 @@ export function shapeProblem(body: unknown): string | undefined {
 }
 
 /**
- * What Bolt's HTTPReceiver leaves to chance, checked before it sees a request:
+ * What Bolt's HTTPReceiver leaves to chance, checked before it sees a request to an events endpoint
+ * by any spelling of its path (`/slack/./events`, `//slack/events`, `/slack/%65vents`):
+ * - missing or malformed signature headers, a timestamp more than five minutes off either way
+ *   (Bolt only checks the past), or a declared length over the limit are refused (401, 413) before
+ *   a byte of the body is read — Bolt buffers up to 4 MB first;
  * - a signed body that is not a JSON object (`null`, `payload=null`, a number, an array) would
  *   throw inside Bolt's request handling, outside any try, and end the process: answered 400;
- * - a timestamp more than five minutes in the future is refused like one five minutes old (Bolt
- *   only checks the past): 401;
  * - anything thrown while checking is answered 500 instead of escaping.
  * The signature is verified here with Bolt's own function; Bolt verifies it again afterwards.
  */
@@ -65,20 +137,31 @@ export function guardRequests(
   const endpoints = new Set(options.endpoints ?? ["/slack/events"]);
   const now = options.now ?? Date.now;
   const { logger } = receiver;
+  const bodyLimit = receiver.bodyLimit ?? SLACK_BODY_LIMIT;
 
   async function check(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const sslCheck = maybeSslCheck(req);
+    const early = sslCheck ? undefined : headerProblem(req, now(), bodyLimit);
+    if (early) {
+      logger.warn(`Refused a request before reading its body: ${early}`);
+      reply(res, early === "too large" ? 413 : 401, true);
+      return false;
+    }
+    const limit = sslCheck ? SSL_CHECK_BODY_LIMIT : bodyLimit;
     let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.parseAndVerifyHTTPRequest>>;
     try {
       buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
         {
           enabled: true,
           signingSecret: receiver.signingSecret,
-          ...(receiver.bodyLimit !== undefined ? { bodyLimit: receiver.bodyLimit } : {}),
+          bodyLimit: limit,
         },
         req,
       );
     } catch (error) {
+      // An unsigned body longer than an ssl_check is not one: refused as unsigned.
       if (
+        !sslCheck &&
         HTTPModuleFunctions.isRawBodyError(error) &&
         (error.statusCode === 413 || error.type === "entity.too.large")
       ) {
@@ -90,12 +173,6 @@ export function guardRequests(
         );
         reply(res, 401);
       }
-      return false;
-    }
-    const timestamp = Number(req.headers["x-slack-request-timestamp"]);
-    if (Number.isFinite(timestamp) && timestamp > Math.floor(now() / 1000) + MAX_CLOCK_SKEW_SECONDS) {
-      logger.warn("Refused a signed request whose timestamp is more than five minutes in the future");
-      reply(res, 401);
       return false;
     }
     let body: unknown;
@@ -116,8 +193,17 @@ export function guardRequests(
   }
 
   return (req, res) => {
-    const path = (req.url ?? "").split("?")[0] ?? "";
-    if (req.method !== "POST" || !endpoints.has(path)) {
+    if (req.method !== "POST") {
+      listener(req, res);
+      return;
+    }
+    const readings = pathReadings(req.url ?? "/");
+    if (readings === null) {
+      logger.warn("Refused a request whose path cannot be decoded");
+      reply(res, 400, true);
+      return;
+    }
+    if (!readings.some((path) => endpoints.has(path))) {
       listener(req, res);
       return;
     }
@@ -133,13 +219,16 @@ export function guardRequests(
   };
 }
 
-/** Bolt's HTTPReceiver with `guardRequests` in front of its own request handling. */
+/**
+ * Bolt's HTTPReceiver with `guardRequests` in front of its own request handling, Slack's body limit
+ * and short request timeouts.
+ */
 export class GuardedHTTPReceiver extends HTTPReceiver {
   constructor(
     options: HTTPReceiverOptions & { signingSecret: string; logger: Logger },
     guard: GuardOptions = {},
   ) {
-    super(options);
+    super({ bodyLimit: SLACK_BODY_LIMIT, ...options });
     const self = this as unknown as { requestListener: RequestListener; bodyLimit?: number };
     self.requestListener = guardRequests(
       self.requestListener,
@@ -151,4 +240,22 @@ export class GuardedHTTPReceiver extends HTTPReceiver {
       guard,
     );
   }
+
+  /** Bolt's start, with SERVER_TIMEOUTS under any server options given. */
+  override start(...args: Parameters<HTTPReceiver["start"]>): ReturnType<HTTPReceiver["start"]> {
+    const [listen, serverOptions] = args;
+    // Typed by the last overload (HTTPS); the options are spread over, never narrowed.
+    return super.start(listen, {
+      ...SERVER_TIMEOUTS,
+      ...serverOptions,
+    } as typeof serverOptions) as ReturnType<HTTPReceiver["start"]>;
+  }
 }
+
+/** The server options `start` adds: a request must arrive within Slack's kind of time. */
+export const SERVER_TIMEOUTS: ServerOptions = {
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  // How often Node looks for requests past those times (default 30 s, which would triple them).
+  connectionsCheckingInterval: 1_000,
+};

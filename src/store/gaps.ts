@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { privateQuestion } from "./gap-question.js";
 import { type Db, rowsChanged, toDate } from "./rows.js";
 
 /** How long a gap is kept: older rows are deleted whenever a gap is recorded or listed. */
 export const GAP_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The longest question kept; the rest says nothing more about the gap. */
-export const GAP_QUESTION_MAX = 1000;
+/**
+ * The most gaps kept, newest first: a flood of questions (or a script) cannot grow the table, or the
+ * work of listing it, without bound. Also the most `listGaps` returns by default.
+ */
+export const GAP_MAX_ROWS = 10_000;
 
 export type GapOutcome = "off-topic" | "not-helpful";
 
@@ -26,8 +30,9 @@ export interface GapInput {
   readonly now: Date;
 }
 
+/** Stores the gap's question as `privateQuestion` leaves it; nothing when nothing is left. */
 export async function recordGap(db: Db, input: GapInput): Promise<void> {
-  const question = input.question.replace(/\s+/g, " ").trim().slice(0, GAP_QUESTION_MAX);
+  const question = privateQuestion(input.question);
   if (!question) return;
   await db
     .insertInto("gaps")
@@ -41,6 +46,25 @@ export async function recordGap(db: Db, input: GapInput): Promise<void> {
     })
     .execute();
   await pruneGaps(db, input.now);
+  await capGaps(db, GAP_MAX_ROWS);
+}
+
+/** Deletes all but the newest `maxRows` gaps; returns how many went. */
+export async function capGaps(db: Db, maxRows: number): Promise<number> {
+  // The created_at of the oldest row kept, found through the index; ties beyond it may stay a while.
+  const oldestKept = await db
+    .selectFrom("gaps")
+    .select("created_at")
+    .orderBy("created_at", "desc")
+    .offset(maxRows - 1)
+    .limit(1)
+    .executeTakeFirst();
+  if (!oldestKept) return 0;
+  const result = await db
+    .deleteFrom("gaps")
+    .where("created_at", "<", Number(oldestKept.created_at))
+    .executeTakeFirst();
+  return rowsChanged(result);
 }
 
 /** Deletes gaps older than the retention period; returns how many went. */
@@ -53,7 +77,7 @@ export async function pruneGaps(db: Db, now: Date): Promise<number> {
 }
 
 /** Gaps recorded since `since`, newest first (at most `limit`). */
-export async function listGaps(db: Db, since: Date, limit = 10_000): Promise<Gap[]> {
+export async function listGaps(db: Db, since: Date, limit = GAP_MAX_ROWS): Promise<Gap[]> {
   const rows = await db
     .selectFrom("gaps")
     .selectAll()

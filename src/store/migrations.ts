@@ -1,4 +1,5 @@
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+import { privateQuestion } from "./gap-question.js";
 
 /*
  * Migrations are listed here rather than discovered on disk so they run the same from `src/`
@@ -143,7 +144,49 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("store_heartbeat").ifExists().execute();
     },
   },
+  "0004_private_gaps_and_votes": {
+    // Gaps written before questions were cleaned are cleaned now (store/gap-question.ts); a gap with
+    // nothing left is deleted. Feedback gets the answer it is on, so a person has one vote per answer.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await cleanStoredGaps(db);
+      await db.schema.alterTable("feedback").addColumn("answer_key", "text").execute();
+      await db.schema
+        .alterTable("feedback")
+        .addColumn("gap_recorded", "integer", (col) => col.notNull().defaultTo(0))
+        .execute();
+      // Rows from before have no answer_key (NULL): they never collide.
+      await db.schema
+        .createIndex("feedback_vote_unique")
+        .on("feedback")
+        .columns(["team_id", "user_id", "answer_key"])
+        .unique()
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex("feedback_vote_unique").ifExists().execute();
+      await db.schema.alterTable("feedback").dropColumn("gap_recorded").execute();
+      await db.schema.alterTable("feedback").dropColumn("answer_key").execute();
+    },
+  },
 };
+
+/** Rewrites every stored gap question as `privateQuestion` leaves it, a page of rows at a time. */
+async function cleanStoredGaps(db: Kysely<unknown>): Promise<void> {
+  let after = "";
+  for (;;) {
+    const { rows } = await sql<{ id: string; question: string }>`
+      select id, question from gaps where id > ${after} order by id limit 500`.execute(db);
+    for (const row of rows) {
+      const question = privateQuestion(row.question);
+      if (question === "") await sql`delete from gaps where id = ${row.id}`.execute(db);
+      else if (question !== row.question)
+        await sql`update gaps set question = ${question} where id = ${row.id}`.execute(db);
+    }
+    const last = rows.at(-1);
+    if (!last) return;
+    after = last.id;
+  }
+}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

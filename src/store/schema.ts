@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Table shapes as Kysely sees them. Timestamps are epoch milliseconds (`bigint` on PostgreSQL,
  * `integer` affinity on SQLite); flags are 0/1 integers because SQLite has no boolean type.
@@ -87,6 +89,10 @@ export interface FeedbackTable {
   section_id: string;
   helpful: number;
   created_at: number;
+  /** What the vote is on (see feedback.ts); null on votes from before there was one vote per answer. */
+  answer_key: string | null;
+  /** 1 once this person's 👎 on this answer has counted as a knowledge gap: it counts once. */
+  gap_recorded: Generated<number>;
 }
 
 /** The row /healthz commits on every check (see store/health.ts). */

@@ -3,7 +3,7 @@ import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
 import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
 import * as claims from "./delivery-claims.js";
-import type { Feedback, FeedbackInput } from "./feedback.js";
+import type { FeedbackInput, Vote } from "./feedback.js";
 import * as feedback from "./feedback.js";
 import type { Gap, GapInput } from "./gaps.js";
 import * as gaps from "./gaps.js";
@@ -79,7 +79,7 @@ export interface Store {
   setAnswerNote(deliveryId: string, userId: string, note: string | null): Promise<PromptAnswer | undefined>;
   answerHistory(teamId: string, userId: string, options: HistoryOptions): Promise<AnswerHistory>;
 
-  recordFeedback(input: FeedbackInput): Promise<Feedback>;
+  recordFeedback(input: FeedbackInput): Promise<Vote>;
 
   recordGap(input: GapInput): Promise<void>;
   listGaps(since: Date, limit?: number): Promise<Gap[]>;

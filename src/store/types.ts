@@ -6,7 +6,7 @@ export type { AnswerChoice } from "../prompts/answer-choice.js";
 export type { PromptSchedule, Weekday } from "../prompts/schedule.js";
 export type { Delivery, DeliveryStatus, LeaseInput } from "./deliveries.js";
 export type { ClaimDueDeliveryInput, DueTime, RecordUnsentDeliveryInput } from "./delivery-claims.js";
-export type { Feedback, FeedbackInput } from "./feedback.js";
+export type { Feedback, FeedbackInput, Vote } from "./feedback.js";
 export type { Gap, GapInput, GapOutcome } from "./gaps.js";
 export type { StoreHealth } from "./health.js";
 export type { AnswerHistory, HistoryOptions, HistoryWeek } from "./history.js";

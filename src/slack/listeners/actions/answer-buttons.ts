@@ -1,6 +1,7 @@
 import type { Middleware } from "@slack/bolt";
 import type { Section } from "../../../content/types.js";
 import { answerWithSection } from "../../../match/answer.js";
+import { answerKeyOf } from "../../../store/feedback.js";
 import { noteNotHelpful } from "../../answering.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import {
@@ -66,18 +67,28 @@ export const otherLevels = (deps: BotDeps) =>
     });
   });
 
-/** 👍 / 👎: recorded, then the answer is drawn again with a thank-you instead of the vote buttons. */
+/**
+ * 👍 / 👎: recorded, then the answer is drawn again with a thank-you instead of the vote buttons. The
+ * answer is the clicked message (from the signed payload): clicking again changes the vote.
+ */
 export const feedback = (deps: BotDeps, helpful: boolean) =>
   answerButton(deps, async (ref, section, { body, respond }) => {
-    await deps.store.recordFeedback({
+    const container = body.container as { channel_id?: unknown; message_ts?: unknown } | undefined;
+    const vote = await deps.store.recordFeedback({
       teamId: teamOf(body),
       userId: body.user.id,
+      answerKey: answerKeyOf(
+        String(container?.channel_id ?? body.channel?.id ?? ""),
+        String(container?.message_ts ?? body.message?.ts ?? ""),
+        ref.article,
+        ref.section,
+      ),
       articleSlug: ref.article,
       sectionId: ref.section,
       helpful,
       now: deps.now(),
     });
-    if (!helpful) noteNotHelpful(deps, ref.question, ref.article, ref.section);
+    if (vote.countsAsGap) noteNotHelpful(deps, ref.question, ref.article, ref.section);
     await respond({
       response_type: "ephemeral",
       replace_original: true,

@@ -11,24 +11,28 @@ export const saveNote =
   async ({ ack, view, body }) => {
     const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
     // private_metadata was checked when the modal opened; checked again, as the view can be stale.
-    const teamId = teamOf(body);
-    const delivery = await deps.store.getDelivery(view.private_metadata);
-    const notTheirs =
-      delivery !== undefined &&
-      (delivery.teamId !== teamId || (delivery.targetType === "user" && delivery.targetId !== body.user.id));
-    if (notTheirs) {
-      await ack({ response_action: "errors", errors: { note: NOT_YOURS } });
-      return;
-    }
     // Stored before the modal closes: if the write fails, the modal stays open with the note in it
     // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
-    // a choice clicked meanwhile on the prompt is kept.
-    let saved: Awaited<ReturnType<typeof deps.store.setAnswerNote>>;
+    // a choice clicked meanwhile on the prompt is kept. The look-up is inside the try too: with the
+    // store down, Slack still gets its answer within 3 seconds and the person reads why.
+    const teamId = teamOf(body);
+    let saved: Awaited<ReturnType<typeof deps.store.setAnswerNote>> | "not theirs";
     try {
-      saved = await deps.store.setAnswerNote(view.private_metadata, body.user.id, note === "" ? null : note);
+      const delivery = await deps.store.getDelivery(view.private_metadata);
+      const notTheirs =
+        delivery !== undefined &&
+        (delivery.teamId !== teamId ||
+          (delivery.targetType === "user" && delivery.targetId !== body.user.id));
+      saved = notTheirs
+        ? "not theirs"
+        : await deps.store.setAnswerNote(view.private_metadata, body.user.id, note === "" ? null : note);
     } catch (error) {
       deps.logger.error("The store failed while saving a note", error);
       await ack({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      return;
+    }
+    if (saved === "not theirs") {
+      await ack({ response_action: "errors", errors: { note: NOT_YOURS } });
       return;
     }
     if (!saved) {
