@@ -162,11 +162,6 @@ export class Classifier {
     return out;
   }
 
-  /** Whether the model has weights for the feature (saw it in training). */
-  knows(feature: string): boolean {
-    return this.ids.has(feature);
-  }
-
   /** How much one feature pushes towards a class rather than the others (its weight minus their mean). */
   pull(feature: string, target: number): number {
     const id = this.ids.get(feature);

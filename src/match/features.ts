@@ -19,11 +19,6 @@ export interface FeatureContext {
   known(term: string): boolean;
   /** The focus level a term names ("narrow" → narrow), if any. */
   levelOf(term: string): string | undefined;
-  /**
-   * Whether the model has a weight for the feature. A feature it never saw adds nothing but would
-   * still dilute the others (values are scaled by how many there are); omitted, every feature counts.
-   */
-  weighs?(feature: string): boolean;
 }
 
 /** Features that describe the question as a whole, not a word of it: never shown as a reason. */
@@ -63,37 +58,11 @@ export function questionFeatures(terms: readonly Term[], context: FeatureContext
   if (levels.size === 1) for (const [level, word] of levels) add(`level:${level}`, word);
   if (levels.size > 1) add("level:several", "");
   const count = terms.length;
-  const weighed = context.weighs ? [...words.keys()].filter((f) => context.weighs?.(f)).length : words.size;
-  const scale = 1 / Math.sqrt(Math.max(1, weighed));
+  const scale = 1 / Math.sqrt(words.size);
   const values = new Map<string, number>();
   for (const [feature, typed] of words) {
     // The share of unknown words is what says "this is about something else", however long the question.
     values.set(feature, feature.startsWith("u:") ? typed.length / count : scale);
   }
   return { values, words };
-}
-
-/**
- * Features of a message read as the part that asks (full weight, as `questionFeatures`) plus its
- * situation at `contextWeight`: the situation informs the answer but cannot drown the question.
- * Only the asking part says how much of the message is unknown, and which level it names.
- */
-export function messageFeatures(
-  asking: readonly Term[],
-  situation: readonly Term[],
-  context: FeatureContext,
-  contextWeight: number,
-): QuestionFeatures {
-  const main = questionFeatures(asking.length > 0 ? asking : situation, context);
-  if (asking.length === 0 || situation.length === 0 || contextWeight <= 0) return main;
-  const around = questionFeatures(situation, context);
-  for (const [feature, value] of around.values) {
-    if (isShapeFeature(feature) || feature.startsWith("level:")) continue;
-    main.values.set(feature, (main.values.get(feature) ?? 0) + contextWeight * value);
-    const typed = around.words.get(feature) ?? [];
-    const list = main.words.get(feature);
-    if (!list) main.words.set(feature, [...typed]);
-    else for (const word of typed) if (!list.includes(word)) list.push(word);
-  }
-  return main;
 }

@@ -1,15 +1,8 @@
 import type { Example, Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
-import { splitMessage } from "./asking.js";
 import { Classifier, type Example as TrainingExample } from "./classifier.js";
-import {
-  type FeatureContext,
-  isShapeFeature,
-  messageFeatures,
-  questionFeatures,
-  type Term,
-} from "./features.js";
-import { cleanQuestion, MAX_QUESTION_CHARS } from "./question.js";
+import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
+import { cleanQuestion } from "./question.js";
 import { type SearchHit, SectionSearch } from "./search.js";
 import { MIN_CORRECTED_LENGTH, Spelling } from "./spelling.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
@@ -55,34 +48,18 @@ export interface MatcherOptions {
   fuzzy?: number;
   /** Factor on an overview section's evidence when the question names exactly one focus level. */
   overviewWhenOneLevel?: number;
-  /**
-   * Weight of a message's situation (the sentences that do not ask) against the sentences that do;
-   * null reads the whole message as one question.
-   */
-  contextWeight?: number | null;
-  /** Scale a question's features by how many of them the model knows, not by how many there are. */
-  scaleByKnown?: boolean;
-  /** How far training evens out the classes: 0 counts every example alike, 1 gives each class equal weight. */
-  classBalance?: number;
-  /** Weight of a real question (an example with a `url`) against a written one. */
-  realWeight?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
-  minConfidence: 0.65,
-  // Equal to minConfidence: no "closest" answers until it is tuned.
-  closestConfidence: 0.65,
-  alternativeShare: 0.15,
+  minConfidence: 0.9,
+  closestConfidence: 0.45,
+  alternativeShare: 0.2,
   l2: 3e-4,
   epochs: 20,
   learningRate: 4,
   textWeight: 0.5,
   fuzzy: 0.2,
   overviewWhenOneLevel: 0.2,
-  contextWeight: null,
-  scaleByKnown: false,
-  classBalance: 0,
-  realWeight: 1,
 };
 
 export interface Match {
@@ -160,12 +137,7 @@ export class Matcher {
     if (!this.searcher) {
       this.model = trained ?? this.train(library.examples);
       const { known, levels } = this.model;
-      const { classifier } = this.model;
-      this.context = {
-        known: (term) => known.has(term),
-        levelOf: (term) => levels.get(term),
-        weighs: this.options.scaleByKnown ? (feature) => classifier.knows(feature) : undefined,
-      };
+      this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
     }
   }
 
@@ -173,37 +145,26 @@ export class Matcher {
   private train(examples: readonly Example[]): TrainedModel {
     const offTopic = this.sections.length;
     const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
-    const documents: { terms: Term[]; situation: Term[]; label: number; weight: number }[] = [];
+    const documents: { terms: Term[]; label: number; weight: number }[] = [];
     const learn = (text: string, label: number, weight: number) =>
-      documents.push({ ...this.messageTerms(text), label, weight });
+      documents.push({ terms: this.terms(text), label, weight });
     this.sections.forEach((section, index) => {
       learn(section.heading, index, 1);
       learn(section.summary, index, 1);
       for (const alias of section.aliases) learn(alias, index, 1);
       for (const sentence of sentences(section.plain)) learn(sentence, index, this.options.textWeight);
     });
-    const examplesOf = new Map<number, number>();
-    const labelled: { question: string; label: number; real: boolean }[] = [];
     for (const example of examples) {
       const label = example.section === null ? offTopic : classOf.get(example.section);
-      if (label === undefined) continue;
-      labelled.push({ question: example.question, label, real: example.url !== undefined });
-      examplesOf.set(label, (examplesOf.get(label) ?? 0) + 1);
-    }
-    // Without balancing, a class's prior follows how many examples it has, not how often people ask it.
-    const mean = labelled.length / Math.max(1, examplesOf.size);
-    for (const { question, label, real } of labelled) {
-      const balance = (mean / (examplesOf.get(label) ?? mean)) ** this.options.classBalance;
-      learn(question, label, balance * (real ? this.options.realWeight : 1));
+      if (label !== undefined) learn(example.question, label, 1);
     }
     // A word is known when some in-scope text uses it. While training, a text's own words do not
     // count for itself (leave one out): a word only that text uses teaches what an unknown word
     // looks like, as it will in real questions.
     const inScope = new Map<string, number>();
-    for (const { terms, situation, label } of documents) {
+    for (const { terms, label } of documents) {
       if (label === offTopic) continue;
-      const own = new Set([...terms, ...situation].map((t) => t.term));
-      for (const term of own) inScope.set(term, (inScope.get(term) ?? 0) + 1);
+      for (const term of new Set(terms.map((t) => t.term))) inScope.set(term, (inScope.get(term) ?? 0) + 1);
     }
     const levels = new Map<string, string>();
     for (const section of this.sections) {
@@ -211,12 +172,11 @@ export class Matcher {
     }
     const levelOf = (term: string) => levels.get(term);
     const training: TrainingExample[] = documents
-      .filter(({ terms, situation }) => terms.length + situation.length > 0)
-      .map(({ terms, situation, label, weight }) => {
+      .filter(({ terms }) => terms.length > 0)
+      .map(({ terms, label, weight }) => {
         const own = label === offTopic ? 0 : 1;
         const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
-        const features = this.features(terms, situation, { known, levelOf });
-        return { features: features.values, label, weight };
+        return { features: questionFeatures(terms, { known, levelOf }).values, label, weight };
       });
     const { l2, epochs, learningRate } = this.options;
     return {
@@ -224,19 +184,6 @@ export class Matcher {
       known: new Set(inScope.keys()),
       levels,
     };
-  }
-
-  /** A message's terms, split into the sentences that ask and the situation around them. */
-  private messageTerms(text: string): { terms: Term[]; situation: Term[] } {
-    if (this.options.contextWeight === null) return { terms: this.terms(text), situation: [] };
-    const { asking, context } = splitMessage(text.slice(0, MAX_QUESTION_CHARS * 2));
-    return { terms: this.terms(asking), situation: context === "" ? [] : this.terms(context) };
-  }
-
-  private features(terms: readonly Term[], situation: readonly Term[], context: FeatureContext) {
-    return situation.length === 0
-      ? questionFeatures(terms, context)
-      : messageFeatures(terms, situation, context, this.options.contextWeight ?? 0);
   }
 
   /** The question's meaningful words with their terms, typos corrected towards the content's words. */
@@ -254,14 +201,11 @@ export class Matcher {
 
   /** Sections for a question, best first, including those below the off-topic threshold. */
   rank(question: string, limit = 3): Match[] {
-    if (!this.model || !this.context) {
-      const terms = this.terms(question);
-      return terms.length === 0 ? [] : this.rankBySearch(terms, limit);
-    }
-    const { terms, situation } = this.messageTerms(question);
-    if (terms.length + situation.length === 0) return [];
+    const terms = this.terms(question);
+    if (terms.length === 0) return [];
+    if (!this.model || !this.context) return this.rankBySearch(terms, limit);
     const { classifier } = this.model;
-    const { values, words } = this.features(terms, situation, this.context);
+    const { values, words } = questionFeatures(terms, this.context);
     const probabilities = classifier.probabilities(values);
     // Confidence weighs each section against "no guidance" (the last class); the share weighs it
     // against the other sections, which is what makes an alternative.
