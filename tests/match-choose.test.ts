@@ -92,11 +92,14 @@ describe("choose: how sure an answer is", () => {
     expect(chosen(ranking, { ...TIERS, closestConfidence: 0.9 })).toBeNull();
   });
 
-  it("ships with closestConfidence at minConfidence, so today's decisions stand until it is tuned", () => {
-    expect(DEFAULT_MATCHER_OPTIONS.closestConfidence).toBe(0.65);
-    expect(DEFAULT_MATCHER_OPTIONS.closestConfidence).toBe(DEFAULT_MATCHER_OPTIONS.minConfidence);
-    expect(chosen([r("ic", 0.649, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)).toBeNull();
-    expect(chosen([r("ic", 0.65, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)?.confidence).toBe(
+  it("ships the cross-validated thresholds: closest guidance from 0.45, a confident answer from 0.9", () => {
+    expect(DEFAULT_MATCHER_OPTIONS.closestConfidence).toBe(0.45);
+    expect(DEFAULT_MATCHER_OPTIONS.minConfidence).toBe(0.9);
+    expect(chosen([r("ic", 0.449, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)).toBeNull();
+    expect(chosen([r("ic", 0.45, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)?.confidence).toBe(
+      "closest",
+    );
+    expect(chosen([r("ic", 0.9, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)?.confidence).toBe(
       "high",
     );
   });
