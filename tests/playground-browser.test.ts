@@ -118,8 +118,6 @@ describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? "" : ` 
 
   it("answers this week's prompt, adds a note, and the Home chart changes; next week moves on", async () => {
     await page.getByRole("tab", { name: "Prompts" }).click();
-    await new Promise((r) => setTimeout(r, 1000));
-    console.log("DEBUG", await page.locator("#panel-prompts").innerHTML(), consoleErrors);
     await page.locator("#prompt .bk-actions button").first().waitFor();
     await expect(page.locator("#home").textContent()).resolves.not.toContain("Your last 12 weeks");
     await page.getByRole("button", { name: "Mostly Narrow" }).click();
