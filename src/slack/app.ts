@@ -93,7 +93,8 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
           }),
         });
 
-  const routesServer = settings.mode === "socket" ? bindSocketModeRoutes(app, config.host ?? "127.0.0.1") : null;
+  const routesServer =
+    settings.mode === "socket" ? bindSocketModeRoutes(app, config.host ?? "127.0.0.1") : null;
 
   const recent = new RecentEvents();
   // Slack resends an event it believes failed; the same event_id must never be answered twice.
