@@ -307,7 +307,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       await settle();
       const inThread = t.fake
         .callsTo("chat.postMessage")
-        .filter((c) => c.args.thread_ts === thread.threadTs && firstLine(c).startsWith("*IC focus*"));
+        .filter((c) => c.args.thread_ts === thread.threadTs && firstLine(c).startsWith("🟧 *IC focus*"));
       expect(inThread).toHaveLength(1);
       expect(t.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "DU0PLAIN")).toHaveLength(1);
       expect(
