@@ -24,6 +24,9 @@ const UNIT = [
 
 export default defineConfig({
   test: {
+    // Logs of passing tests (the app's expected [ERROR] lines among them) are noise; a failing
+    // test still shows everything it logged.
+    silent: "passed-only",
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [

@@ -3,6 +3,13 @@
 // or build setting is newer than the last build (see build.mjs).
 import { build, isStale } from "./build.mjs";
 
+// npm runs this through `sh -c`, and on SIGTERM npm stops that shell, which does not pass the signal
+// on: this process would keep serving as an orphan. When the parent goes away, stop as on SIGTERM.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+}, 200).unref();
+
 if (isStale()) {
   process.stderr.write("em-focus: sources changed since the last build; building…\n");
   await build();

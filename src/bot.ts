@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Logger } from "@slack/bolt";
 import { type Config, ConfigError, playgroundOnly, readConfig, requireSlack } from "./config.js";
 import { ContentError } from "./content/errors.js";
 import { loadLibrary, PROMPTS_FOLDER } from "./content/load.js";
@@ -81,14 +82,10 @@ export async function startBot(
       if (error instanceof SlackTokenError) problems.set("slack_token", error.message);
     },
   });
-  let playground: Awaited<ReturnType<typeof startPlayground>> | null = null;
+  let playground: Awaited<ReturnType<typeof startPlaygroundOn>> | null = null;
   if (config.playground) {
     try {
-      playground = await startPlayground(
-        config,
-        logger,
-        playgroundGaps(config, store, logger, config.playgroundPort),
-      );
+      playground = await startPlaygroundOn(config, logger, config.playgroundPort);
     } catch (error) {
       await scheduler.stop();
       await slack.stop();
@@ -115,18 +112,32 @@ export async function startBot(
   };
 }
 
-/** No Slack settings outside production: the playground alone, on PORT, with one line saying how to connect Slack. */
-async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
-  const logger = createLogger(config.logLevel);
+/**
+ * The playground with a store of its own: what is tried there never shows among the bot's
+ * knowledge gaps (`em-focus gaps`). Closing it closes that store.
+ */
+async function startPlaygroundOn(config: Config, logger: Logger, port: number) {
   const { openStore } = await import("./store/open.js");
-  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
-  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  const store = await openStore(config.playgroundDatabaseUrl, { timeouts: config.databaseTimeouts });
   try {
-    playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, config.port));
+    const playground = await startPlayground(config, logger, playgroundGaps(config, store, logger, port));
+    return {
+      ...playground,
+      async close() {
+        await playground.close();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/** No Slack settings outside production: the playground alone, on PORT, with one line saying how to connect Slack. */
+async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
+  const logger = createLogger(config.logLevel);
+  const playground = await startPlaygroundOn(config, logger, config.port);
   logger.info(playgroundBanner(playground.url));
   return {
     port: playground.port,
@@ -135,7 +146,6 @@ async function startPlaygroundOnly(config: Config): Promise<RunningBot> {
     deliverPrompts: async () => undefined,
     async stop() {
       await playground.close();
-      await store.close();
     },
   };
 }

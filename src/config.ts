@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,11 @@ export interface Config {
   logLevel: LogLevel;
   /** A PostgreSQL URL, or a SQLite file path. */
   databaseUrl: string;
+  /**
+   * `PLAYGROUND_DATABASE_URL`: the playground's own store (its knowledge gaps), never the bot's;
+   * by default a file beside the bot's SQLite file (`data/em-focus-playground.db`).
+   */
+  playgroundDatabaseUrl: string;
   /** How long a PostgreSQL store may take before the caller is told it failed (SQLite ignores them). */
   databaseTimeouts: DatabaseTimeouts;
   /** `EM_FOCUS_INSTANCE_ID`: names this process in delivery leases; null for host name and pid. */
@@ -208,6 +214,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       message: `must be an IP address or a host name (default 127.0.0.1), got "${env.PLAYGROUND_HOST?.slice(0, 80)}"`,
     });
   }
+  const databaseUrl = env.DATABASE_URL?.trim() || "data/em-focus.db";
+  const playgroundDatabaseUrl = env.PLAYGROUND_DATABASE_URL?.trim() || playgroundStoreBeside(databaseUrl);
+  if (playgroundDatabaseUrl === databaseUrl && !MEMORY.test(databaseUrl)) {
+    problems.push({
+      variable: "PLAYGROUND_DATABASE_URL",
+      message:
+        "must not be the bot's own store (DATABASE_URL): questions tried in the playground would show among the real knowledge gaps",
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
@@ -216,7 +231,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST?.trim() || null,
     logLevel,
-    databaseUrl: env.DATABASE_URL?.trim() || "data/em-focus.db",
+    databaseUrl,
+    playgroundDatabaseUrl,
     databaseTimeouts,
     instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
@@ -226,6 +242,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playgroundHost,
     recordGaps: gapsText === "on",
   };
+}
+
+const MEMORY = /^(?:file:)?:memory:$/;
+
+/** The playground's store beside the bot's: `data/em-focus.db` → `data/em-focus-playground.db`. */
+function playgroundStoreBeside(databaseUrl: string): string {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return "data/em-focus-playground.db";
+  if (MEMORY.test(databaseUrl)) return ":memory:";
+  const path = databaseUrl.startsWith("file://")
+    ? fileURLToPath(databaseUrl)
+    : databaseUrl.replace(/^file:/, "");
+  const name = /^(.*?)(\.[^./\\]*)?$/.exec(path);
+  return `${name?.[1] ?? path}-playground${name?.[2] ?? ""}`;
 }
 
 /** Whether `npm start` serves only the playground: no Slack settings at all, and not production. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -23,10 +23,10 @@ interface Run {
   err: string;
 }
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = ENV, input = ""): Promise<Run> {
+async function run(argv: string[], env: NodeJS.ProcessEnv = ENV, input = "", tty = false): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const stdin = new PassThrough();
+  const stdin = Object.assign(new PassThrough(), tty ? { isTTY: true } : {});
   let out = "";
   let err = "";
   stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -165,15 +165,14 @@ describe("ask --json", () => {
     expect(parseLine(out.trim()).answer).toBeNull();
   });
 
-  it("reads one question per stdin line and answers in order", async () => {
-    const input = "I miss coding\r\nhow do I set up kubernetes ingress\n\npromotion?";
+  it("reads one question per stdin line and answers in order, skipping blank lines", async () => {
+    const input = "I miss coding\r\nhow do I set up kubernetes ingress\n\n   \npromotion?";
     const { code, out } = await run(["ask", "--json"], ENV, input);
     expect(code).toBe(0);
     const values = out.trimEnd().split("\n").map(parseLine);
     expect(values.map((v) => [v.question, v.answer?.section ?? null])).toEqual([
       ["I miss coding", "ic"],
       ["how do I set up kubernetes ingress", null],
-      ["", null],
       ["promotion?", "engineering-management-is-not-a-promotion"],
     ]);
   });
@@ -223,18 +222,49 @@ describe("ask (text)", () => {
     expect(out).toMatch(/^Ask a question in words/);
   });
 
-  it("needs a question without --json", async () => {
-    const { code, out, err } = await run(["ask"]);
+  it("needs a question at a terminal without --json", async () => {
+    const { code, out, err } = await run(["ask"], ENV, "", true);
     expect(code).toBe(2);
     expect(out).toBe("");
     expect(err).toContain("ask needs a question");
     expect(err).toContain("Usage:");
   });
 
-  it("rejects an unknown option", async () => {
-    const { code, err } = await run(["ask", "--jsonn", "q"]);
+  it("answers piped questions without --json, one paragraph each, skipping blank lines (issue 21, item 7)", async () => {
+    const { code, out, err } = await run(["ask"], ENV, "q\n\n  \nI miss coding\n");
+    expect(code).toBe(0);
+    expect(err).toBe("");
+    const answers = out.split(/\n\n(?=The article has no guidance|IC focus)/);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/^The article has no guidance on that\./);
+    expect(answers[1]).toMatch(/^IC focus — /);
+  });
+
+  it.each([
+    ["--jsonn", "--json"],
+    ["--jsno", "--json"],
+    ["--JSON", "--json"],
+  ])("names the option a mistyped %s most likely meant (issue 21, item 7)", async (typed, meant) => {
+    const { code, out, err } = await run(["ask", typed, "q"]);
     expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toContain(`em-focus: unknown option "${typed}"; did you mean ${meant}?`);
+    expect(err).not.toMatch(/ERR_PARSE_ARGS|TypeError/);
     expect(err).toContain("Usage:");
+  });
+
+  it("says where the guidance comes from: the article's title, without a link when none is set (issue 21, item 3)", async () => {
+    const { out } = await run(["ask", "I miss coding, should I go back?"]);
+    expect(out).toContain("From: Levels of Engineering (Management) Focus");
+    expect(out).not.toContain("Read more:");
+  });
+
+  it("answers a comparison of levels with the three levels, one a line (issue 21, item 2)", async () => {
+    const { out } = await run(["ask", "narrow vs wide"]);
+    expect(out).toMatch(/^The levels of focus$/m);
+    expect(out).toMatch(/^- Narrow: focus on supporting and growing your team/m);
+    expect(out).toMatch(/^- Wide: as you become a senior engineering manager/m);
+    expect(out).toMatch(/^- IC: there's nothing stopping you/m);
   });
 });
 
@@ -310,6 +340,29 @@ describe("commands", () => {
     const help = await run(["help"]);
     expect(help.code).toBe(0);
     expect(help.out).toBe(none.out);
+  });
+
+  it("prints its version for --version, -V and version (issue 21, item 7)", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    for (const arg of ["--version", "-V", "version"]) {
+      const { code, out, err } = await run([arg]);
+      expect(code).toBe(0);
+      expect(err).toBe("");
+      expect(out).toBe(`em-focus ${version}\n`);
+    }
+    const typo = await run(["--verison"]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('unknown option "--verison"; did you mean --version?');
+  });
+
+  it("prompts deliver --help says what it needs (issue 21, item 7)", async () => {
+    const { code, out } = await run(["prompts", "deliver", "--help"]);
+    expect(code).toBe(0);
+    for (const needed of ["SLACK_BOT_TOKEN", "DATABASE_URL", "CONTENT_DIR", "--now"])
+      expect(out).toContain(needed);
+    const typo = await run(["prompts", "deliver", "--nwo", "2026-03-09T09:00:00Z"]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("did you mean --now?");
   });
 
   it("exits 1 with the settings problem for bad configuration", async () => {

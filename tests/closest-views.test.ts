@@ -75,7 +75,7 @@ describe("the answer card (Slack)", () => {
       /^\*The closest guidance I have:\* the article does not answer this exactly/,
     );
     expect(firstText(view)).toContain(`If it misses, try *${sectionTitle(alternative)}* below.`);
-    expect(blocks(view)[1]?.text?.text).toMatch(/^\*Wide focus\* · /);
+    expect(blocks(view)[1]?.text?.text).toMatch(/^🟩 \*Wide focus\* · /);
     expect(view.text.startsWith(`${CLOSEST_LEAD} Wide focus: `)).toBe(true);
     const ids = buttons(view).map((b) => b.action_id);
     expect(ids).toContain(ALSO_RELEVANT_ACTIONS[0]);
@@ -85,7 +85,7 @@ describe("the answer card (Slack)", () => {
 
   it("draws a high answer as before, without the closest lead", () => {
     const view = replyView(library, answerQuestion(shipped, QUESTION), { buttons: true });
-    expect(firstText(view)).toMatch(/^\*Wide focus\* · /);
+    expect(firstText(view)).toMatch(/^🟩 \*Wide focus\* · /);
     expect(JSON.stringify(view)).not.toContain(CLOSEST_LEAD);
     expect(view.text).toMatch(/^Wide focus: /);
   });

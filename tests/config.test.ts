@@ -18,6 +18,26 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe("readConfig", () => {
+  it.each([
+    ["data/em-focus.db", "data/em-focus-playground.db"],
+    ["/var/lib/em/bot.sqlite", "/var/lib/em/bot-playground.sqlite"],
+    ["file:data/x.db", "data/x-playground.db"],
+    [":memory:", ":memory:"],
+    ["postgres://u:p@db:5432/em", "data/em-focus-playground.db"],
+  ])(
+    "gives the playground its own store beside DATABASE_URL=%s: %s (issue 21, item 5)",
+    (databaseUrl, playground) => {
+      expect(readConfig({ DATABASE_URL: databaseUrl }).playgroundDatabaseUrl).toBe(playground);
+    },
+  );
+
+  it("takes PLAYGROUND_DATABASE_URL, but never the bot's own store (issue 21, item 5)", () => {
+    expect(readConfig({ PLAYGROUND_DATABASE_URL: "/tmp/p.db" }).playgroundDatabaseUrl).toBe("/tmp/p.db");
+    expect(() => readConfig({ DATABASE_URL: "x.db", PLAYGROUND_DATABASE_URL: "x.db" })).toThrow(
+      /PLAYGROUND_DATABASE_URL.*must not be the bot's own store/s,
+    );
+  });
+
   it("has defaults for everything", () => {
     expect(readConfig({})).toEqual({
       contentDir: resolve("content"),
@@ -27,6 +47,7 @@ describe("readConfig", () => {
       host: null,
       logLevel: "info",
       databaseUrl: "data/em-focus.db",
+      playgroundDatabaseUrl: "data/em-focus-playground.db",
       databaseTimeouts: { connectMs: 2000, statementMs: 2500 },
       instanceId: null,
       slack: null,

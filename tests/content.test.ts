@@ -7,6 +7,7 @@ import { ContentError } from "../src/content/errors.js";
 import { loadLibrary, parseArticle } from "../src/content/load.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { splitSections } from "../src/content/split.js";
+import { answerMarkdown } from "../src/content/types.js";
 
 const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
 const SEED_FILE = join(CONTENT, "levels-of-engineering-management-focus.md");
@@ -157,6 +158,28 @@ describe("the seed article", () => {
 });
 
 describe("splitSections", () => {
+  it("a paragraph ending in ':' introduces the bold-led items after it, shown with it, not matched (issue 21, item 2)", () => {
+    const [intro, narrow, wide, after] = splitSections(
+      "Each level needs its own skills:\n- **Narrow**: your team.\n- **Wide**: several teams.\n\nA closing thought.",
+    );
+    expect(intro?.text).toBe("Each level needs its own skills:");
+    expect(intro?.plain).toBe("Each level needs its own skills:");
+    expect(intro?.introduces).toBe("- **Narrow**: your team.\n- **Wide**: several teams.");
+    expect([narrow?.level, wide?.level]).toEqual(["narrow", "wide"]);
+    expect(after?.introduces).toBeUndefined();
+    // Without the colon, items are only sections of their own.
+    expect(splitSections("Each level.\n- **Narrow**: your team.")[0]?.introduces).toBeUndefined();
+  });
+
+  it("the shipped overview of the levels lists all three in an answer (issue 21, item 2)", () => {
+    const library = loadLibrary(join(dirname(fileURLToPath(import.meta.url)), "..", "content"), {
+      baseUrl: null,
+    });
+    const overview = library.sections.find((s) => s.id === "focus-levels");
+    const shown = overview ? answerMarkdown(overview) : "";
+    expect(shown).toMatch(/experience:\n- \*\*Narrow\*\*: [^\n]+\n- \*\*Wide\*\*: [^\n]+\n- \*\*IC: /);
+  });
+
   it("names the paragraph under a heading after the heading", () => {
     const sections = splitSections(
       "## Why it matters\n\nBecause it does.\n\n## How\n\nCarefully, step by step.",

@@ -101,31 +101,37 @@ describe("grouping gaps is linear in their number (item 6)", () => {
   });
 });
 
+function seed(path: string): void {
+  const db = new Database(path);
+  try {
+    const insert = db.prepare(
+      "insert into gaps (id, question, outcome, article_slug, section_id, created_at) values (?, ?, ?, ?, ?, ?)",
+    );
+    const now = Date.now();
+    db.transaction(() => {
+      for (const [i, gap] of manyGaps(10_000).entries()) {
+        insert.run(
+          `seed-${i}`,
+          gap.question,
+          gap.outcome,
+          gap.articleSlug,
+          gap.sectionId,
+          now - (i + 1) * 1000,
+        );
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
 describe("10,000 gaps beside the bot (item 6)", () => {
   let t: TestBot;
   beforeAll(async () => {
     t = await startTestBot({ env: { PLAYGROUND: "on", PLAYGROUND_PORT: "0" } });
-    const db = new Database(t.databasePath);
-    try {
-      const insert = db.prepare(
-        "insert into gaps (id, question, outcome, article_slug, section_id, created_at) values (?, ?, ?, ?, ?, ?)",
-      );
-      const now = Date.now();
-      db.transaction(() => {
-        for (const [i, gap] of manyGaps(10_000).entries()) {
-          insert.run(
-            `seed-${i}`,
-            gap.question,
-            gap.outcome,
-            gap.articleSlug,
-            gap.sectionId,
-            now - (i + 1) * 1000,
-          );
-        }
-      })();
-    } finally {
-      db.close();
-    }
+    // The bot's store (kept to 10,000 rows) and the playground's own beside it (issue 21, item 5),
+    // whose gaps the playground lists: both hold the 10,000.
+    for (const path of [t.databasePath, t.databasePath.replace(/\.db$/, "-playground.db")]) seed(path);
   });
   afterAll(async () => {
     await t?.stop();

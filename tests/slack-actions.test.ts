@@ -89,8 +89,8 @@ describe("answer buttons over the real HTTP receiver", () => {
     expect(validateBlocks(shared?.body.blocks, 50)).toEqual([]);
     const text = visibleText(shared?.body);
     expect(text).toContain(`Shared by <@${CLICKER}>`);
-    expect(blocksOf(shared?.body)[0]?.text?.text).toMatch(/^\*IC focus\* · /);
-    expect(text).toContain(`<${ARTICLE_URL}#ic|Read it in the article>`);
+    expect(blocksOf(shared?.body)[0]?.text?.text).toMatch(/^🟧 \*IC focus\* · /);
+    expect(text).toContain(`From <${ARTICLE_URL}#ic|Levels of Engineering (Management) Focus>`);
     expect(text).toContain(`You asked: “${IC_QUESTION}”`);
     // The channel gets the answer, not the asker's feedback and share buttons.
     expect(buttonsOf(shared?.body)).toEqual([]);
@@ -143,7 +143,7 @@ describe("answer buttons over the real HTTP receiver", () => {
       expect(validateBlocks(body.blocks, 50)).toEqual([]);
       expect(visibleText(body)).toContain(note);
       // Still the same answer, with Share and Other levels, but no second vote.
-      expect(blocksOf(body)[0]?.text?.text).toMatch(/^\*Wide focus\* · /);
+      expect(blocksOf(body)[0]?.text?.text).toMatch(/^🟩 \*Wide focus\* · /);
       expect(buttonsOf(body).map((b) => b.action_id)).toEqual([ACTIONS.share, ACTIONS.otherLevels]);
 
       const rows = feedbackRows();
@@ -162,7 +162,7 @@ describe("answer buttons over the real HTTP receiver", () => {
     it("offers the close runner-up as a button, and shows it in place when clicked", async () => {
       const answer = await ask(TWO_SECTIONS);
       expect(validateBlocks(blocksOf(answer), 50)).toEqual([]);
-      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^\*IC focus\* · /);
+      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^🟧 \*IC focus\* · /);
       const also = buttonsOf(answer).filter((b) => b.action_id.startsWith("answer_also_relevant"));
       expect(also.map((b) => b.action_id)).toEqual([ACTIONS.alsoRelevant]);
       expect(visibleText(answer)).toContain("Also relevant: Going back to IC means giving up the VP path");
@@ -177,7 +177,9 @@ describe("answer buttons over the real HTTP receiver", () => {
       );
       expect(text).toContain(`You asked: “${TWO_SECTIONS}”`);
       expect(text).toMatch(/Why this: you mentioned .*“vp”/);
-      expect(text).toContain(`<${ARTICLE_URL}#giving-up-the-vp-path|Read it in the article>`);
+      expect(text).toContain(
+        `From <${ARTICLE_URL}#giving-up-the-vp-path|Levels of Engineering (Management) Focus>`,
+      );
       // The first answer is one click away, and the private answer keeps its own buttons.
       expect(text).toContain("Also relevant: IC focus");
       expect(buttonsOf(response).map((b) => b.action_id)).toEqual([
@@ -191,12 +193,12 @@ describe("answer buttons over the real HTTP receiver", () => {
 
       const back = await click(response, ACTIONS.alsoRelevant);
       const again = asMessage((await t.fake.waitForResponse((r) => r.id === back)).body);
-      expect(blocksOf(again)[0]?.text?.text).toMatch(/^\*IC focus\* · /);
+      expect(blocksOf(again)[0]?.text?.text).toMatch(/^🟧 \*IC focus\* · /);
     });
 
     it("shows no alternatives when the answer is clear", async () => {
       const answer = await ask("how do I run good 1:1s with my reports");
-      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^\*Narrow focus\* · /);
+      expect(blocksOf(answer)[0]?.text?.text).toMatch(/^🟦 \*Narrow focus\* · /);
       expect(buttonsOf(answer).some((b) => b.action_id.startsWith("answer_also_relevant"))).toBe(false);
     });
 

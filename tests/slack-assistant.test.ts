@@ -215,8 +215,10 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       expect(title.map((c) => c.args.title)).toEqual([IC_QUESTION]);
       expect(t.fake.assistantTitle(thread.channel, thread.threadTs)).toBe(IC_QUESTION);
       // The answer card: level, guidance, why, link, Other levels, native feedback.
-      expect(firstLine(answer)).toMatch(/^\*IC focus\* · /);
-      expect(visibleText(answer.args)).toContain(`<${ARTICLE_URL}#ic|Read it in the article>`);
+      expect(firstLine(answer)).toMatch(/^🟧 \*IC focus\* · /);
+      expect(visibleText(answer.args)).toContain(
+        `From <${ARTICLE_URL}#ic|Levels of Engineering (Management) Focus>`,
+      );
       expect(visibleText(answer.args)).toContain(`You asked: “${IC_QUESTION}”`);
       expect(visibleText(answer.args)).toMatch(/Why this: /);
       expect(String(answer.args.unfurl_links)).toBe("false");
@@ -244,7 +246,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       const thread = await openPanel();
       await ask(thread, IC_QUESTION);
       const followUp = await ask(thread, WIDE_QUESTION);
-      expect(firstLine(followUp)).toMatch(/^\*Wide focus\* · /);
+      expect(firstLine(followUp)).toMatch(/^🟩 \*Wide focus\* · /);
       expect(visibleText(followUp.args)).toContain(`You asked: “${WIDE_QUESTION}”`);
       expect(visibleText(followUp.args)).not.toContain(IC_QUESTION);
       expect(t.fake.callsTo("assistant.threads.setTitle").map((c) => c.args.title)).toEqual([IC_QUESTION]);
@@ -274,7 +276,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
     it("drops control characters from the question before echoing it or naming the thread", async () => {
       const thread = await openPanel();
       const answer = await ask(thread, "I miss\u0007 coding\u001b[31m, should I go back?\u0000");
-      expect(firstLine(answer)).toMatch(/^\*IC focus\* · /);
+      expect(firstLine(answer)).toMatch(/^🟧 \*IC focus\* · /);
       const control = /[^\P{Cc}\n]/u;
       expect(visibleText(answer.args)).not.toMatch(control);
       const [title] = t.fake.callsTo("assistant.threads.setTitle").map((c) => String(c.args.title));
@@ -298,14 +300,14 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       const dm = imMessageEvent({ text: WIDE_QUESTION, user: "U0PLAIN" });
       await sendEvent(t.target, dm);
       const plain = await t.fake.waitForCall("chat.postMessage", (c) => c.args.channel === "DU0PLAIN");
-      expect(firstLine(plain)).toMatch(/^\*Wide focus\* · /);
+      expect(firstLine(plain)).toMatch(/^🟩 \*Wide focus\* · /);
       expect(plain.args.thread_ts).toBeUndefined();
       // A plain DM is answered as before: no panel card, no title or status.
       expect(feedbackButtons(plain.args)).toBeNull();
       await settle();
       const inThread = t.fake
         .callsTo("chat.postMessage")
-        .filter((c) => c.args.thread_ts === thread.threadTs && firstLine(c).startsWith("*IC focus*"));
+        .filter((c) => c.args.thread_ts === thread.threadTs && firstLine(c).startsWith("🟧 *IC focus*"));
       expect(inThread).toHaveLength(1);
       expect(t.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "DU0PLAIN")).toHaveLength(1);
       expect(
@@ -341,7 +343,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
     await settle();
     const answers = t.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === thread.threadTs);
     expect(answers.map(firstLine).filter((line) => line.includes("focus*"))).toEqual([
-      expect.stringMatching(/^\*Wide focus\* · /),
+      expect.stringMatching(/^🟩 \*Wide focus\* · /),
     ]);
   });
 
@@ -382,7 +384,7 @@ describe("Slack's assistant panel over the real HTTP receiver", () => {
       t.fake.failNext("assistant.threads.setTitle", { error: "ratelimited", status: 429 });
       const answer = await ask(thread, IC_QUESTION);
       expect(answer.error).toBeUndefined();
-      expect(firstLine(answer)).toMatch(/^\*IC focus\* · /);
+      expect(firstLine(answer)).toMatch(/^🟧 \*IC focus\* · /);
       expect(t.fake.callsTo("assistant.threads.setStatus")[0]?.error).toBe("invalid_thread_ts");
       expect(t.fake.callsTo("assistant.threads.setTitle")[0]?.status).toBe(429);
     });

@@ -70,9 +70,11 @@ describe("closest guidance over the real HTTP receiver", () => {
       expect(body.response_type).toBe("ephemeral");
       expect(validateBlocks(body.blocks, 50)).toEqual([]);
       expect(firstText(body)).toMatch(LEAD);
-      expect(blocksOf(body)[1]?.text?.text).toMatch(/^\*Wide focus\* · /);
+      expect(blocksOf(body)[1]?.text?.text).toMatch(/^🟩 \*Wide focus\* · /);
       expect(String(body.text)).toMatch(/^The closest guidance I have: Wide focus: /);
-      expect(visibleText(body)).toContain(`<${ARTICLE_URL}#wide|Read it in the article>`);
+      expect(visibleText(body)).toContain(
+        `From <${ARTICLE_URL}#wide|Levels of Engineering (Management) Focus>`,
+      );
       const also = alsoRelevant(body);
       expect(also.length).toBeGreaterThan(0);
       expect(visibleText(body)).toContain("Also relevant: ");
@@ -94,7 +96,7 @@ describe("closest guidance over the real HTTP receiver", () => {
       const picked = await click(answer, ACTIONS.alsoRelevant);
       expect(picked.replace_original).toBe(true);
       expect(visibleText(picked)).not.toContain("The closest guidance I have");
-      expect(firstText(picked)).not.toMatch(/^\*Wide focus\*/);
+      expect(firstText(picked)).not.toMatch(/^🟩 \*Wide focus\*/);
     });
 
     it("tells the channel too when a closest answer is shared", async () => {
@@ -132,7 +134,7 @@ describe("closest guidance over the real HTTP receiver", () => {
       expect((await sendEvent(t.target, event)).status).toBe(200);
       const answer = (await reply).args;
       expect(firstText(answer)).toMatch(LEAD);
-      expect(blocksOf(answer)[1]?.text?.text).toMatch(/^\*Wide focus\* · /);
+      expect(blocksOf(answer)[1]?.text?.text).toMatch(/^🟩 \*Wide focus\* · /);
       expect(alsoRelevant(answer).length).toBeGreaterThan(0);
       expect(buttonsOf(answer).map((b) => b.action_id)).toContain(ACTIONS.otherLevels);
       const feedback = blocksOf(answer).find((b) => b.type === "context_actions");

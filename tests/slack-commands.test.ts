@@ -91,7 +91,10 @@ describe("/em-focus over the real HTTP receiver", () => {
 
     const blocks = blocksOf(body);
     // Level name and summary first, then the guidance itself, then why and where to read more.
-    expect(blocks[0]?.text?.text).toBe(`*${levelName} focus* · ${expected.summary}`);
+    // The level's marker, the Home chart's square, opens the card (issue 21, item 1).
+    const marker = { narrow: "🟦", wide: "🟩", ic: "🟧" }[id];
+    expect(blocks[0]?.text?.text).toBe(`${marker} *${levelName} focus* · ${expected.summary}`);
+    expect(blocks[0]?.block_id).toBe("answer_level");
     expect(blocks[1]?.type).toBe("section");
     const guidanceStart = expected.text.replace(/[*_[\]]/g, "").slice(0, 30);
     expect(blocks[1]?.text?.text.replace(/[*_]/g, "")).toContain(guidanceStart);
@@ -102,7 +105,7 @@ describe("/em-focus over the real HTTP receiver", () => {
     const why = contextTexts.find((text) => text.startsWith("Why this: you mentioned"));
     expect(why).toBeDefined();
     for (const word of words) expect(why).toContain(`“${word}”`);
-    expect(why).toContain(`<${ARTICLE_URL}#${id}|Read it in the article>`);
+    expect(why).toContain(`From <${ARTICLE_URL}#${id}|Levels of Engineering (Management) Focus>`);
 
     const buttons = buttonsOf(body);
     expect(buttons.map((b) => b.action_id)).toEqual([
@@ -148,7 +151,7 @@ describe("/em-focus over the real HTTP receiver", () => {
   it("treats “help …” with more words as a question", async () => {
     const response = await sendCommand(t.target, { text: "help, I miss coding, should I go back?" });
     expect(response.status).toBe(200);
-    expect(blocksOf(response.json)[0]?.text?.text).toMatch(/^\*IC focus\*/);
+    expect(blocksOf(response.json)[0]?.text?.text).toMatch(/^🟧 \*IC focus\*/);
   });
 
   it.each([

@@ -54,8 +54,10 @@ describe("events over the real HTTP receiver", () => {
       const call = await postTo("CMENTION1");
       expect(call.error).toBeUndefined();
       expect(call.args.thread_ts).toBe(event.ts);
-      expect(firstLine(call)).toMatch(/^\*IC focus\* · /);
-      expect(visibleText(call.args)).toContain(`<${ARTICLE_URL}#ic|Read it in the article>`);
+      expect(firstLine(call)).toMatch(/^🟧 \*IC focus\* · /);
+      expect(visibleText(call.args)).toContain(
+        `From <${ARTICLE_URL}#ic|Levels of Engineering (Management) Focus>`,
+      );
       // The bot's own mention is not part of the question it echoes.
       expect(visibleText(call.args)).toContain(`You asked: “${IC_QUESTION}”`);
       expect(visibleText(call.args)).not.toContain(BOT_USER_ID);
@@ -79,7 +81,7 @@ describe("events over the real HTTP receiver", () => {
       const call = await postTo("CMENTION2");
       expect(call.args.thread_ts).toBe(root);
       expect(call.args.thread_ts).not.toBe(event.ts);
-      expect(firstLine(call)).toMatch(/^\*Wide focus\* · /);
+      expect(firstLine(call)).toMatch(/^🟩 \*Wide focus\* · /);
       // A mention with a question does not need the thread root.
       expect(t.fake.callsTo("conversations.replies")).toEqual([]);
     });
@@ -94,7 +96,7 @@ describe("events over the real HTTP receiver", () => {
       await sendEvent(t.target, event);
       const call = await postTo("CTHREAD1");
       expect(call.args.thread_ts).toBe(root);
-      expect(firstLine(call)).toMatch(/^\*Wide focus\* · /);
+      expect(firstLine(call)).toMatch(/^🟩 \*Wide focus\* · /);
       expect(visibleText(call.args)).toContain(`You asked: “${WIDE_QUESTION}”`);
       expect(t.fake.callsTo("conversations.replies")[0]?.args).toMatchObject({
         channel: "CTHREAD1",
@@ -114,7 +116,7 @@ describe("events over the real HTTP receiver", () => {
         appMentionEvent({ text: `<@${BOT_USER_ID}>  `, channel: "CTHREAD2", thread_ts: root }),
       );
       const call = await postTo("CTHREAD2");
-      expect(firstLine(call)).toMatch(/^\*IC focus\* · /);
+      expect(firstLine(call)).toMatch(/^🟧 \*IC focus\* · /);
       expect(visibleText(call.args)).toContain(`You asked: “${IC_QUESTION}”`);
     });
 
@@ -162,7 +164,7 @@ describe("events over the real HTTP receiver", () => {
       const call = await postTo("DU0DM1");
       expect(call.error).toBeUndefined();
       expect(call.args.thread_ts).toBeUndefined();
-      expect(firstLine(call)).toMatch(/^\*IC focus\* · /);
+      expect(firstLine(call)).toMatch(/^🟧 \*IC focus\* · /);
       expect(String(call.args.unfurl_links)).toBe("false");
     });
 
@@ -171,7 +173,7 @@ describe("events over the real HTTP receiver", () => {
       await sendEvent(t.target, imMessageEvent({ text: WIDE_QUESTION, user: "U0DM2", thread_ts: root }));
       const call = await postTo("DU0DM2");
       expect(call.args.thread_ts).toBe(root);
-      expect(firstLine(call)).toMatch(/^\*Wide focus\* · /);
+      expect(firstLine(call)).toMatch(/^🟩 \*Wide focus\* · /);
     });
 
     it("ignores its own messages, other bots, edits, deletions and channel chatter — and still answers people", async () => {

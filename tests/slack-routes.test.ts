@@ -60,7 +60,9 @@ describe("custom routes: /healthz and /articles/:slug", () => {
   it("links answers to that page, and the link's anchor exists there", async () => {
     const answer = await sendCommand(t.target, { text: "I miss coding, should I go back?" });
     expect(answer.status).toBe(200);
-    const link = /<(https:\/\/[^|>]+)\|Read it in the article>/.exec(visibleText(answer.json))?.[1];
+    const link = /From <(https:\/\/[^|>]+)\|Levels of Engineering \(Management\) Focus>/.exec(
+      visibleText(answer.json),
+    )?.[1];
     expect(link).toBe(`${PUBLIC_URL}/articles/${ARTICLE_SLUG}#ic`);
     const url = new URL(link ?? "");
     const page = await fetch(`${t.url}${url.pathname}`);

@@ -1,4 +1,6 @@
-import { createServer, type Server } from "node:net";
+import { once } from "node:events";
+import type { Server as HttpServer } from "node:http";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { type App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { explainStartupError, startBot } from "../src/bot.js";
@@ -268,6 +270,34 @@ describe("starting the bot", () => {
         expect(socket.port()).toBeNull();
         expect(fake.calls).toEqual([]);
       });
+
+      it.each([
+        [undefined, "127.0.0.1"],
+        ["0.0.0.0", "0.0.0.0"],
+      ])(
+        "serves /healthz and the articles on loopback unless HOST says otherwise (HOST=%s; issue 21, item 8)",
+        async (host, bound) => {
+          const e = socketEnv({ HOST: host, PORT: "0" });
+          const config = readConfig(e);
+          const { app } = createSlackApp(config, requireSlack(config, e), deps);
+          const server = (app as unknown as { receiver: { httpServer: HttpServer } }).receiver.httpServer;
+          // What the receiver's start() does, without opening the WebSocket.
+          server.listen(0);
+          await once(server, "listening");
+          try {
+            const address = server.address() as AddressInfo;
+            expect(address.address).toBe(bound);
+            const health = await fetch(`http://127.0.0.1:${address.port}/healthz`);
+            expect(health.status).toBe(200);
+            const article = await fetch(
+              `http://127.0.0.1:${address.port}/articles/levels-of-engineering-management-focus`,
+            );
+            expect(article.status).toBe(200);
+          } finally {
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+          }
+        },
+      );
 
       it("registers the same middleware and listeners as HTTP mode", () => {
         const socket = internals(build("socket").app);

@@ -64,6 +64,8 @@ async function ask() {
     turn.append(fragment(data.html));
     conversation.append(turn);
     $("question").value = "";
+    // The composer is pinned to the bottom of the screen (style.css), so it stays in view and keeps
+    // the focus for the next question while the answer scrolls into the space above it.
     turn.scrollIntoView({ block: "start" });
   } catch (error) {
     showError(conversation, error);
@@ -102,12 +104,19 @@ document.addEventListener("click", async (event) => {
       loadPrompts();
     } else if (data.replace) {
       card.replaceChildren(fragment(data.html));
-      card.className = data.level ? `card card-${data.level}` : "card";
+      card.className = data.className || "card";
     } else {
-      const extra = document.createElement("div");
-      extra.className = "card";
-      extra.append(fragment(data.html));
-      card.after(extra);
+      // One reply per button and answer (a second click shows it again, in place); replies come in
+      // the order they were asked for, newest last, as in Slack.
+      const turn = card.closest(".turn") || card.parentElement;
+      const key = button.dataset.actionId;
+      const existing = [...turn.querySelectorAll(":scope > .card.extra")].find((e) => e.dataset.from === key);
+      const extra = existing || document.createElement("div");
+      extra.className = "card extra";
+      extra.dataset.from = key;
+      extra.replaceChildren(fragment(data.html));
+      if (!existing) turn.append(extra);
+      extra.scrollIntoView({ block: "nearest" });
     }
   } catch (error) {
     showError(card || document.body, error);

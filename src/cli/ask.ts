@@ -1,30 +1,32 @@
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import { plainText } from "../content/markdown.js";
 import { LEVEL_NAMES } from "../content/types.js";
 import { type Answer, answerQuestion, CLOSEST_LEAD } from "../match/answer.js";
 import { loadMatcher } from "../match/model-cache.js";
 import { openLibrary } from "./library.js";
+import { parseOptions } from "./options.js";
 import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
-/** `em-focus ask [--json] "question"`, or with `--json` and no question, one question per input line. */
+/**
+ * `em-focus ask [--json] "question"`, or with no question, one question per input line (piped in, or
+ * typed with `--json`); blank lines are skipped.
+ */
 export async function ask(args: string[], io: Io, config: Config): Promise<number> {
-  let parsed: ReturnType<typeof parseAskArgs>;
-  try {
-    parsed = parseAskArgs(args);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), COMMAND_USAGE.ask);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(
+    args,
+    { json: { type: "boolean", default: false } },
+    COMMAND_USAGE.ask,
+    true,
+  );
   const matcher = loadMatcher(openLibrary(config));
-  const question = positionals.join(" ");
+  const format = (answer: Answer) => (values.json ? `${toJson(answer)}\n` : formatAnswer(answer));
   if (positionals.length > 0) {
-    const answer = answerQuestion(matcher, question);
-    io.stdout.write(values.json ? `${toJson(answer)}\n` : formatAnswer(answer));
+    io.stdout.write(format(answerQuestion(matcher, positionals.join(" "))));
     return 0;
   }
-  if (!values.json)
+  // At a terminal without --json, a forgotten question is likelier than an intent to type several.
+  if (io.stdin.isTTY && !values.json)
     throw new UsageError(
       'ask needs a question, e.g. em-focus ask "I miss coding, should I go back?"',
       COMMAND_USAGE.ask,
@@ -32,8 +34,12 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
   if (io.stdin.isTTY) io.stderr.write("Reading questions from standard input, one per line (Ctrl-D ends).\n");
   // Output is batched: one write per line would make 10,000 questions spend longer in I/O than matching.
   let batch = "";
+  let first = true;
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
-    batch += `${toJson(answerQuestion(matcher, line))}\n`;
+    if (line.trim() === "") continue;
+    // Text answers are paragraphs: a blank line between two keeps them apart.
+    batch += `${values.json || first ? "" : "\n"}${format(answerQuestion(matcher, line))}`;
+    first = false;
     if (batch.length > 64_000) {
       if (!io.stdout.write(batch)) await new Promise((resolve) => io.stdout.once("drain", resolve));
       batch = "";
@@ -41,10 +47,6 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
   }
   io.stdout.write(batch);
   return 0;
-}
-
-function parseAskArgs(args: string[]) {
-  return parseArgs({ args, options: { json: { type: "boolean", default: false } }, allowPositionals: true });
 }
 
 function toJson(answer: Answer): string {
@@ -68,7 +70,10 @@ export function formatAnswer(answer: Answer): string {
     a.level ? `${LEVEL_NAMES[a.level]} focus — ${section.summary}` : a.heading,
     "",
     plainText(section.text),
+    // The items it introduces (the levels, for the overview of them), one a line as in the article.
+    ...(section.introduces?.split(/\n(?=- )/).map((item) => `- ${plainText(item.replace(/^- /, ""))}`) ?? []),
     "",
+    `From: ${section.articleTitle ?? a.article}`,
     a.url ? `Read more: ${a.url}` : null,
     `Why: ${answer.matchedWords.length > 0 ? `matched ${answer.matchedWords.map((w) => `"${w}"`).join(", ")}` : "the closest fit for the question as a whole"} (confidence ${Math.round(a.score * 100)}%)`,
     ...answer.alternatives.map(

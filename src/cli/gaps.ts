@@ -1,22 +1,17 @@
-import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import { groupGaps, parseSince } from "../gaps.js";
 import { GAP_RETENTION_DAYS } from "../store/gaps.js";
 import { openStore } from "../store/open.js";
+import { parseOptions } from "./options.js";
 import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
 /** `em-focus gaps [--since 30d] [--json]`: knowledge gaps grouped by wording, most frequent first. */
 export async function gapsCommand(args: string[], io: Io, config: Config, now = new Date()): Promise<number> {
-  let values: { since?: string | undefined; json?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { since: { type: "string" }, json: { type: "boolean", default: false } },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), COMMAND_USAGE.gaps);
-  }
+  const { values } = parseOptions(
+    args,
+    { since: { type: "string" }, json: { type: "boolean", default: false } },
+    COMMAND_USAGE.gaps,
+  );
   const span = parseSince(values.since ?? "30d");
   if (span === null)
     throw new UsageError(`--since must look like 12h, 30d or 2w, got "${values.since}"`, COMMAND_USAGE.gaps);

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { type Config, ConfigError } from "../config.js";
 import { PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts } from "../content/prompts.js";
@@ -8,6 +7,7 @@ import { type DeliveryReport, deliverDuePrompts } from "../prompts/deliver.js";
 import { SlackTokenError } from "../prompts/slack-errors.js";
 import { createWebClient } from "../slack-client.js";
 import { openStore } from "../store/open.js";
+import { parseOptions } from "./options.js";
 import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
 export function formatReport(report: DeliveryReport): string {
@@ -21,20 +21,12 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
   const [subcommand, ...rest] = args;
   if (subcommand !== "deliver")
     throw new UsageError('did you mean "em-focus prompts deliver"?', COMMAND_USAGE.prompts);
+  const { values } = parseOptions(rest, { now: { type: "string" } }, COMMAND_USAGE.prompts);
   let now: Date | undefined;
-  try {
-    const { values } = parseArgs({
-      args: rest,
-      options: { now: { type: "string" } },
-      allowPositionals: false,
-    });
-    if (values.now !== undefined) {
-      now = new Date(values.now);
-      if (Number.isNaN(now.getTime()))
-        throw new Error(`--now must be an ISO time such as 2026-03-09T09:00:00Z`);
-    }
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), COMMAND_USAGE.prompts);
+  if (values.now !== undefined) {
+    now = new Date(values.now);
+    if (Number.isNaN(now.getTime()))
+      throw new UsageError("--now must be an ISO time such as 2026-03-09T09:00:00Z", COMMAND_USAGE.prompts);
   }
   if (!config.slack) {
     throw new ConfigError([

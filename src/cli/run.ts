@@ -1,11 +1,21 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, readConfig } from "../config.js";
 import { ContentError } from "../content/errors.js";
+import { projectRoot } from "../project.js";
 import { maskUrlCredentials } from "../url-credentials.js";
 import { ask } from "./ask.js";
 import { contentCheck } from "./content-check.js";
+import { closestOption } from "./options.js";
 import { COMMAND_USAGE, type CommandName, type Io, USAGE, UsageError } from "./usage.js";
 
 const HELP = new Set(["--help", "-h"]);
+
+/** The version in the project's package.json: the one that is running. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as { version?: unknown };
+  return typeof pkg.version === "string" ? pkg.version : "unknown";
+}
 
 /** Runs one CLI command and returns its exit code; errors meant for people never become stack traces. */
 export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -16,6 +26,11 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       return 0;
     }
     switch (command) {
+      case "--version":
+      case "-V":
+      case "version":
+        io.stdout.write(`em-focus ${version()}\n`);
+        return 0;
       case "ask":
         return await ask(rest, io, readConfig(env));
       case "content":
@@ -36,8 +51,14 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       case "-h":
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const guess = command.startsWith("-") ? closestOption(command, ["help", "version"]) : null;
+        throw new UsageError(
+          command.startsWith("-")
+            ? `unknown option "${command}"${guess ? `; did you mean ${guess}?` : ""}`
+            : `unknown command "${command}"`,
+        );
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -109,7 +109,12 @@ export function parseArticle(file: string, source: string, options: LoadOptions 
   if (raw.length === 0) throw new ContentError(file, "the article has no paragraphs to answer with");
   const overrides = readOverrides(file, data.sections);
   const sections = applyOverrides(file, raw, overrides).map(
-    (section): Section => ({ ...section, article: slug, url: url ? `${url}#${section.id}` : null }),
+    (section): Section => ({
+      ...section,
+      article: slug,
+      articleTitle: title.trim(),
+      url: url ? `${url}#${section.id}` : null,
+    }),
   );
 
   const seen = new Map<string, string>();

@@ -10,6 +10,8 @@ export interface RawSection {
   /** The text without Markdown, computed once for summaries and matching. */
   plain: string;
   level: FocusLevel | null;
+  /** The bold-led items a paragraph ending in ":" introduces, as Markdown: shown with it in answers. */
+  introduces?: string;
 }
 
 type Block =
@@ -109,6 +111,8 @@ function leadLabel(lead: string): string {
 export function splitSections(body: string): RawSection[] {
   const sections: RawSection[] = [];
   let pendingHeading: string | null = null;
+  // A paragraph that ends in ":" and the items right after it: "…each needs its own skills:" and the levels.
+  let intro: RawSection | null = null;
   const push = (
     heading: string,
     markdown: string,
@@ -126,6 +130,7 @@ export function splitSections(body: string): RawSection[] {
     });
   };
   for (const block of toBlocks(body)) {
+    if (block.kind !== "lead") intro = null;
     switch (block.kind) {
       case "heading":
         pendingHeading = block.text;
@@ -148,6 +153,7 @@ export function splitSections(body: string): RawSection[] {
           isFocusLevel(slug) ? slug : null,
           summary.charAt(0).toUpperCase() + summary.slice(1),
         );
+        if (intro) intro.introduces = `${intro.introduces ? `${intro.introduces}\n` : ""}- ${markdown}`;
         break;
       }
       case "paragraph":
@@ -171,6 +177,7 @@ export function splitSections(body: string): RawSection[] {
           pendingHeading ?? (bold?.[2] ? plainText(bold[2]) : shorten(firstSentence(plain), 60));
         pendingHeading = null;
         push(heading, markdown, plain, null);
+        if (block.kind === "paragraph" && markdown.trimEnd().endsWith(":")) intro = sections.at(-1) ?? null;
         break;
       }
     }

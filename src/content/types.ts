@@ -37,6 +37,14 @@ export interface Section {
   readonly aliases: readonly string[];
   /** Deep link to the section, or null when the article has no known home. */
   readonly url: string | null;
+  /**
+   * The bold-led items this section's text introduces (it ends in ":"), as Markdown: each is a
+   * section of its own too, and an answer with this section lists them (the overview of the levels).
+   * Not matched: a question naming one level belongs to that level's own section.
+   */
+  readonly introduces?: string;
+  /** The title of the article it comes from, which every answer names. */
+  readonly articleTitle?: string;
 }
 
 export interface Article {
@@ -73,4 +81,9 @@ export interface Library {
 /** The key examples and the matcher use for a section: unique across the library. */
 export function sectionKey(section: Pick<Section, "article" | "id">): string {
   return `${section.article}#${section.id}`;
+}
+
+/** What an answer shows of a section: its text, and the items it introduces. */
+export function answerMarkdown(section: Pick<Section, "text" | "introduces">): string {
+  return section.introduces ? `${section.text}\n${section.introduces}` : section.text;
 }

@@ -1,4 +1,4 @@
-import type { FocusLevel, Section } from "../content/types.js";
+import { answerMarkdown, type FocusLevel, type Section } from "../content/types.js";
 import { type Confidence, choose, type Match, type Matcher } from "./matcher.js";
 import { cleanQuestion } from "./question.js";
 import { tokenize } from "./terms.js";
@@ -99,7 +99,7 @@ function body({ section, score }: Match): SectionBody {
     section: section.id,
     level: section.level,
     heading: section.heading,
-    text: section.text,
+    text: answerMarkdown(section),
     url: section.url,
     score: Math.round(score * 1000) / 1000,
   };

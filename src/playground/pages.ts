@@ -112,7 +112,7 @@ export function explainHtml(studio: Studio, question: string): string {
   const rows = ranked
     .map((r) => {
       const key = `${r.article}#${r.section}`;
-      return `<tr class="${key === decided ? "chosen" : ""}"><td>${key === decided ? "✓ answer" : ""}</td><td><code>${escapeHtml(r.section)}</code><br>${escapeHtml(r.title)}</td><td>${levelBadge(r.level)}</td><td class="num">${r.score.toFixed(3)}</td><td class="num">${r.share.toFixed(3)}</td><td>${r.words.map((w) => `<span class="chip">${escapeHtml(w)}</span>`).join(" ") || `<span class="muted">none</span>`}</td></tr>`;
+      return `<tr class="${key === decided ? "chosen" : ""}"><td>${key === decided ? "✓ answer" : ""}</td><td><code>${escapeHtml(r.section)}</code><br>${escapeHtml(r.title)}</td><td>${levelBadge(r.level)}</td><td class="num" data-label="score">${r.score.toFixed(3)}</td><td class="num" data-label="share">${r.share.toFixed(3)}</td><td>${r.words.map((w) => `<span class="chip">${escapeHtml(w)}</span>`).join(" ") || `<span class="muted">none</span>`}</td></tr>`;
     })
     .join("");
   const verdict = decided

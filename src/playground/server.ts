@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "@slack/bolt";
-import { type FocusLevel, LEVEL_NAMES } from "../content/types.js";
 import { projectRoot } from "../project.js";
 import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../slack/views/answer.js";
+import { levelOfBlocks } from "../slack/views/levels.js";
 import { explainHtml, messageHtml, pageHtml, problemsHtml, questionHtml, sectionsHtml } from "./pages.js";
 import { type Studio, UnknownAction } from "./studio.js";
 
@@ -90,11 +90,10 @@ function text(body: Record<string, unknown>, field: string, max: number): string
   return value.replace(/(?![\n\t])\p{Cc}/gu, " ");
 }
 
-/** The level at a glance, above the card (the card itself is exactly Slack's). */
-function levelBanner(level: FocusLevel | null, outcome: string): string {
-  if (level)
-    return `<div class="level-banner"><span class="level level-${level}">${LEVEL_NAMES[level]} focus</span></div>`;
-  return `<div class="level-banner"><span class="level">${outcome === "answered" ? "General" : "No guidance"}</span></div>`;
+/** An answer card's frame, coloured by the level marker the card itself carries (as Slack shows it). */
+function cardClass(blocks: readonly unknown[]): string {
+  const level = levelOfBlocks(blocks);
+  return level ? `card card-${level}` : "card";
 }
 
 /** Extra routes the playground gets from outside (the gaps list, which needs the store). */
@@ -171,10 +170,10 @@ export function createPlaygroundHandler(
       json(res, 200, {
         outcome: answer.outcome,
         confidence: answer.answer?.confidence ?? null,
-        level: answer.section?.level ?? null,
+        level: levelOfBlocks(view.blocks),
         html:
-          `${questionHtml(question)}<div class="card${answer.section?.level ? ` card-${answer.section.level}` : ""}">` +
-          `${levelBanner(answer.section?.level ?? null, answer.outcome)}${messageHtml(view.blocks, "Only visible to you")}</div>`,
+          `${questionHtml(question)}<div class="${cardClass(view.blocks)}">` +
+          `${messageHtml(view.blocks, "Only visible to you")}</div>`,
       });
     },
     "POST /api/action": async (req, res) => {
@@ -183,11 +182,10 @@ export function createPlaygroundHandler(
       const value = text(body, "value", 2000);
       if (ANSWER_ACTIONS.has(actionId)) {
         const result = await studio.answerAction(actionId, value);
-        const banner = result.replace ? levelBanner(result.level ?? null, "answered") : "";
         json(res, 200, {
           replace: result.replace,
-          level: result.level ?? null,
-          html: banner + messageHtml(result.view.blocks, result.note ?? "Only visible to you"),
+          className: cardClass(result.view.blocks),
+          html: messageHtml(result.view.blocks, result.note ?? "Only visible to you"),
         });
         return;
       }

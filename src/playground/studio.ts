@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadLibrary, PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts, type Prompt } from "../content/prompts.js";
-import type { FocusLevel, Library } from "../content/types.js";
+import type { Library } from "../content/types.js";
 import { type Answer, answerQuestion, answerWithSection } from "../match/answer.js";
 import type { Matcher, MatcherOptions } from "../match/matcher.js";
 import { loadMatcher } from "../match/model-cache.js";
@@ -44,8 +44,6 @@ export interface ActionResult {
   view: MessageView;
   replace: boolean;
   note?: string;
-  /** The level of the card that replaces the old one. */
-  level?: FocusLevel | null;
 }
 
 export const PLAYGROUND_USER = "you";
@@ -201,7 +199,6 @@ export class Studio {
         }
         return {
           replace: true,
-          level: section.level,
           view: answerView(answerWithSection(this.matcher, ref.question, section), {
             buttons: true,
             feedbackNote: helpful
@@ -214,7 +211,6 @@ export class Studio {
         if ((ALSO_RELEVANT_ACTIONS as readonly string[]).includes(actionId)) {
           return {
             replace: true,
-            level: section.level,
             view: answerView(answerWithSection(this.matcher, ref.question, section), { buttons: true }),
           };
         }

@@ -8,13 +8,14 @@ import type { BotDeps } from "./deps.js";
 import { storeErrorIn, tellPersonItFailed } from "./failures.js";
 import { registerListeners } from "./listeners/index.js";
 import { GuardedHTTPReceiver } from "./receiver.js";
+import { bindSocketModeRoutes } from "./socket-routes.js";
 
 export interface SlackApp {
   app: App;
   /** Starts listening (HTTP) or connects (Socket Mode). Resolves when ready. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** The HTTP port actually bound (HTTP mode), useful when PORT=0. */
+  /** The HTTP port actually bound, useful when PORT=0 (in Socket Mode: that of /healthz and the article pages). */
   port(): number | null;
 }
 
@@ -92,6 +93,9 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
           }),
         });
 
+  const routesServer =
+    settings.mode === "socket" ? bindSocketModeRoutes(app, config.host ?? "127.0.0.1") : null;
+
   const recent = new RecentEvents();
   // Slack resends an event it believes failed; the same event_id must never be answered twice.
   app.use(async ({ body, next }) => {
@@ -128,7 +132,7 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
       await app.stop();
     },
     port() {
-      const address = server?.address();
+      const address = (server ?? routesServer)?.address();
       return address && typeof address === "object" && "port" in address
         ? (address as { port: number }).port
         : null;

@@ -127,15 +127,17 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     // Kysely looks for its bookkeeping tables in every schema unless told which one, so another
     // schema's copy (a second app, a parallel test run) would be mistaken for ours.
     const migrationTableSchema = dialect === "postgres" ? await currentSchema(migrationDb) : undefined;
-    // Kysely's introspection reads every schema's tables: a schema another client drops meanwhile
-    // fails it with 3F000 (invalid_schema_name) although ours is fine. Tried again then.
+    // Kysely's introspection reads every schema's tables: a schema (3F000, invalid_schema_name) or a
+    // table (42P01, undefined_table) another client drops meanwhile fails it although ours is fine.
+    // Tried again then.
     for (let attempt = 1; ; attempt++) {
       ({ error } = await new Migrator({
         db: migrationDb,
         provider: migrationProvider,
         ...(migrationTableSchema ? { migrationTableSchema } : {}),
       }).migrateToLatest());
-      if (!(error && (error as { code?: unknown }).code === "3F000" && attempt < 5)) break;
+      const code = error && (error as { code?: unknown }).code;
+      if (!((code === "3F000" || code === "42P01") && attempt < 5)) break;
     }
   } catch (thrown) {
     error = thrown;

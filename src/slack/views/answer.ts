@@ -1,8 +1,9 @@
 import type { types } from "@slack/bolt";
-import { LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
+import { answerMarkdown, LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
 import { type Answer, CLOSEST_LEAD } from "../../match/answer.js";
 import type { Confidence } from "../../match/matcher.js";
 import { cleanQuestion } from "../../match/question.js";
+import { LEVEL_BLOCK_ID, LEVEL_MARKERS } from "./levels.js";
 import { escapeMrkdwn, markdownToMrkdwn, truncate } from "./mrkdwn.js";
 
 export type Block = types.KnownBlock;
@@ -82,6 +83,18 @@ export function sectionTitle(section: Section): string {
   return section.level ? `${LEVEL_NAMES[section.level]} focus` : section.heading;
 }
 
+/** The title in bold, after the level's marker (🟦 🟩 🟧) when it is a level's section. */
+function markedTitle(section: Section): string {
+  const title = `*${escapeMrkdwn(sectionTitle(section))}*`;
+  return section.level ? `${LEVEL_MARKERS[section.level]} ${title}` : title;
+}
+
+/** Where the guidance comes from: the article's title, linked when the article has an address. */
+export function sourceLine(section: Section): string {
+  const title = escapeMrkdwn(section.articleTitle ?? "the article");
+  return section.url ? `From <${section.url}|${title}>` : `From _${title}_`;
+}
+
 /** The question as the person typed it, shown back as plain text so it can never ping anyone. */
 export function echoQuestion(question: string): types.PlainTextElement {
   return {
@@ -131,11 +144,15 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
     ...(closest ? [{ type: "section", text: mrkdwn(closestLead(alternatives)) } as const] : []),
     {
       type: "section",
+      block_id: LEVEL_BLOCK_ID,
       text: mrkdwn(
-        truncate(`*${escapeMrkdwn(title)}* · ${escapeMrkdwn(section.summary)}`, LIMITS.sectionText),
+        truncate(`${markedTitle(section)} · ${escapeMrkdwn(section.summary)}`, LIMITS.sectionText),
       ),
     },
-    { type: "section", text: mrkdwn(truncate(markdownToMrkdwn(section.text), LIMITS.sectionText)) },
+    {
+      type: "section",
+      text: mrkdwn(truncate(markdownToMrkdwn(answerMarkdown(section)), LIMITS.sectionText)),
+    },
   ];
   const why =
     matchedWords.length > 0
@@ -144,10 +161,9 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
           .map((w) => `“${escapeMrkdwn(w)}”`)
           .join(", ")}`
       : "Why this: it is the closest guidance in the article";
-  const link = section.url ? ` · <${section.url}|Read it in the article>` : "";
   const context: (types.PlainTextElement | types.MrkdwnElement)[] = [];
   if (question.trim()) context.push(echoQuestion(question));
-  context.push(mrkdwn(truncate(`${why}${link}`, LIMITS.contextText)));
+  context.push(mrkdwn(truncate(`${why} · ${sourceLine(section)}`, LIMITS.contextText)));
   if (options.sharedBy) context.push(mrkdwn(`Shared by <@${options.sharedBy}>`));
   blocks.push({ type: "context", elements: context });
   if (alternatives.length > 0) {
@@ -194,7 +210,7 @@ export function levelSections(library: Library): Section[] {
 
 function levelLine(section: Section): string {
   const link = section.url ? ` <${section.url}|more>` : "";
-  return `*${escapeMrkdwn(sectionTitle(section))}* — ${escapeMrkdwn(section.summary)}${link}`;
+  return `${markedTitle(section)} — ${escapeMrkdwn(section.summary)}${link}`;
 }
 
 /** The focus levels other than the answer's own, briefly. */

@@ -4,6 +4,7 @@ import { LEVEL_NAMES } from "../../content/types.js";
 import { formatSchedule, WEEKDAY_NAMES } from "../../prompts/schedule.js";
 import type { AnswerChoice, AnswerHistory, PromptSchedule, Subscription } from "../../store/types.js";
 import { type Block, LIMITS, levelSections, overviewBlocks } from "./answer.js";
+import { LEVEL_MARKERS } from "./levels.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
 import { PROMPT_ANSWER_LABELS } from "./prompt.js";
 import { describeSubscription } from "./subscriptions.js";
@@ -12,7 +13,7 @@ export const HOME_ACTIONS = { schedule: "home_schedule", stop: "home_stop" } as 
 export const SCHEDULE_MODAL = "schedule_modal";
 /** Weeks of answers the Home tab shows. */
 export const HISTORY_WEEKS = 12;
-const BAR: Record<AnswerChoice, string> = { narrow: "🟦", wide: "🟩", ic: "🟧", skip: "⬜" };
+const BAR: Record<AnswerChoice, string> = { ...LEVEL_MARKERS, skip: "⬜" };
 
 /** The last weeks as one text row each: the chart of the person's own pattern. */
 export function historyChart(history: AnswerHistory): string {
