@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadLibrary, PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts, type Prompt } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
-import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store } from "../src/store/types.js";
 import { type RecordedCall, type SlackMessage, validateBlocks } from "../test-support/fake-slack.js";
@@ -17,6 +16,7 @@ import {
   CONTENT_DIR,
   fakeWebClient,
   parsedText,
+  RENDERERS,
   settle,
   startTestBot,
   TEST_DATABASES,
@@ -125,7 +125,7 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
       store,
       client: fakeWebClient(t.fake),
       prompts,
-      renderPrompt: renderPromptMessage,
+      ...RENDERERS,
       now,
       instanceId: "test-pass",
     });

@@ -4,7 +4,6 @@ import { PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
 import { ACTIONS } from "../src/slack/views/answer.js";
-import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription } from "../src/store/types.js";
 import { type RecordedCall, validateBlocks } from "../test-support/fake-slack.js";
@@ -15,6 +14,7 @@ import {
   CONTENT_DIR,
   fakeWebClient,
   type MessageBody,
+  RENDERERS,
   settle,
   startTestBot,
   TEST_DATABASES,
@@ -160,7 +160,7 @@ describe.each(TEST_DATABASES)(
         store,
         client: fakeWebClient(t.fake),
         prompts: PROMPTS,
-        renderPrompt: renderPromptMessage,
+        ...RENDERERS,
         now,
         instanceId: "test-pass",
       });

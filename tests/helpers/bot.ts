@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
+import { loadLibrary } from "../../src/content/load.js";
 import type { MatcherOptions } from "../../src/match/matcher.js";
+import { passRenderers } from "../../src/slack/views/pass-renderers.js";
 import { type FakeSlack, startFakeSlack } from "../../test-support/fake-slack.js";
 import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
@@ -18,6 +20,9 @@ export const ARTICLE_SLUG = "levels-of-engineering-management-focus";
 export const ARTICLE_URL = `${CONTENT_BASE_URL}/${ARTICLE_SLUG}`;
 /** The repository's own content, whatever the working directory of the test run. */
 export const CONTENT_DIR = fileURLToPath(new URL("../../content", import.meta.url));
+
+/** The renderers the app hands its delivery pass, over the repository's content. */
+export const RENDERERS = passRenderers(loadLibrary(CONTENT_DIR, { baseUrl: CONTENT_BASE_URL }));
 
 export interface TestBot {
   fake: FakeSlack;
