@@ -258,9 +258,11 @@ export interface Block {
   type: string;
   block_id?: string;
   text?: { type: string; text: string };
-  elements?: Array<Record<string, unknown> & { type: string; text?: unknown }>;
+  elements?: BlockElement[];
   [key: string]: unknown;
 }
+
+export type BlockElement = Record<string, unknown> & { type: string; text?: unknown };
 
 export function blocksOf(body: unknown): Block[] {
   const blocks = asMessage(body).blocks;
@@ -271,9 +273,9 @@ export function blocksOf(body: unknown): Block[] {
 /** The buttons of a message, in order. */
 export function buttonsOf(body: unknown): Array<{ action_id: string; value: string; block_id: string }> {
   return blocksOf(body)
-    .filter((block) => block.type === "actions")
+    .filter((block) => block.type === "actions" || (block.type === "section" && block.accessory))
     .flatMap((block) =>
-      (block.elements ?? [])
+      (block.type === "section" ? [block.accessory as BlockElement] : (block.elements ?? []))
         .filter((element) => element.type === "button")
         .map((element) => ({
           action_id: String(element.action_id),

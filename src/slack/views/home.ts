@@ -29,7 +29,7 @@ export const INTEND_ACTIONS = {
   ic: "home_intend_ic",
   off: "home_intend_off",
 } as const satisfies Record<IntendedFocus | "off", string>;
-/** Notes the Home tab lists (two blocks each, well inside Home's 100). */
+/** Notes the Home tab lists (three blocks each, well inside Home's 100). */
 export const NOTES_SHOWN = 10;
 /** How much of a note Home shows before "…". */
 const NOTE_PREVIEW = 600;
@@ -105,16 +105,9 @@ function noteBlocks(notes: readonly NoteEntry[], timeZone: string): Block[] {
   for (const note of notes.slice(0, NOTES_SHOWN)) {
     const week = weekStartIn(timeZone, note.dueAt);
     const level = note.choice === "skip" ? "skipped" : LEVEL_NAMES[note.choice];
-    blocks.push({
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: truncate(
-          `*Week of ${week}* · ${level}\n${escapeMrkdwn(truncate(note.note, NOTE_PREVIEW))}`,
-          LIMITS.sectionText,
-        ),
-      },
-    });
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `*Week of ${week}* · ${level}` }] });
+    // Plain text: Slack never parses it, so a note can neither ping nor link.
+    blocks.push({ type: "section", text: { type: "plain_text", text: truncate(note.note, NOTE_PREVIEW) } });
     blocks.push({
       type: "actions",
       elements: [
@@ -197,7 +190,7 @@ export function homeView(
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*Your last ${history.weeks.length} weeks*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
+          `*Your last ${history.weeks.length === 1 ? "week" : `${history.weeks.length} weeks`}*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
           LIMITS.sectionText,
         ),
       },
