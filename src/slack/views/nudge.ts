@@ -28,7 +28,7 @@ export function nudgeBlocks(library: Library, drift: Drift): Block[] {
       block_id: "prompt_nudge",
       text: {
         type: "mrkdwn",
-        text: `:compass: *On purpose, or drifting?* You meant to focus on *${LEVEL_NAMES[drift.intended]}* this quarter, and three of your last four answers went elsewhere, mostly *${LEVEL_NAMES[drift.actual]}*. Only you see this.`,
+        text: `🧭 *On purpose, or drifting?* You meant to focus on *${LEVEL_NAMES[drift.intended]}* this quarter, and three of your last four answers went elsewhere, mostly *${LEVEL_NAMES[drift.actual]}*. Only you see this.`,
       },
     },
     ...line(drift.actual, "Where your weeks went"),
