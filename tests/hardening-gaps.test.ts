@@ -95,7 +95,16 @@ describe.each(TEST_DATABASES)("migration 0004 cleans the gaps stored before ($na
     });
     try {
       // The database as the last release left it: migrated up to 0002, gaps stored verbatim.
-      const migrated = await new Migrator({ db, provider: migrationProvider }).migrateTo("0002_gaps");
+      // On PostgreSQL the migration tables live in the test's own schema, as openStore puts them:
+      // without naming it, Kysely finds another schema's kysely_migration_lock on a shared server.
+      const schema = pg
+        ? /search_path=(\S+)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1]
+        : undefined;
+      const migrated = await new Migrator({
+        db,
+        provider: migrationProvider,
+        ...(schema ? { migrationTableSchema: schema } : {}),
+      }).migrateTo("0002_gaps");
       expect(migrated.error).toBeUndefined();
       const rows: Array<[string, string]> = [
         [PERSONAL, "off-topic"],
