@@ -92,13 +92,16 @@ describe("choose: how sure an answer is", () => {
     expect(chosen(ranking, { ...TIERS, closestConfidence: 0.9 })).toBeNull();
   });
 
-  it("ships with closestConfidence at minConfidence, so today's decisions stand until it is tuned", () => {
-    expect(DEFAULT_MATCHER_OPTIONS.closestConfidence).toBe(0.65);
-    expect(DEFAULT_MATCHER_OPTIONS.closestConfidence).toBe(DEFAULT_MATCHER_OPTIONS.minConfidence);
-    expect(chosen([r("ic", 0.649, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)).toBeNull();
-    expect(chosen([r("ic", 0.65, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)?.confidence).toBe(
-      "high",
-    );
+  it("ships a closest band below the confident threshold (both chosen by cross-validation)", () => {
+    const { closestConfidence, minConfidence } = DEFAULT_MATCHER_OPTIONS;
+    expect(closestConfidence).toBeLessThan(minConfidence);
+    const below = closestConfidence - 0.001;
+    expect(chosen([r("ic", below, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)).toBeNull();
+    const closest = chosen([r("ic", closestConfidence, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS);
+    expect(closest?.confidence).toBe("closest");
+    expect(
+      chosen([r("ic", minConfidence, 0.8), r("wide", 0.2, 0.2)], DEFAULT_MATCHER_OPTIONS)?.confidence,
+    ).toBe("high");
   });
 
   it("evaluation's decide passes closestConfidence through and counts a closest answer as an answer", () => {

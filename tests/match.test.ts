@@ -533,14 +533,15 @@ describe("regressions and known misses", () => {
   );
 
   // Known misses of the matcher trained on the larger examples (see the closing note of issue 8).
-  // "narrow" and "wide" also appear in many near-miss examples (narrow types, wide monitors), so two
-  // level names alone fall just under the confidence needed.
-  it.fails.each(["narrow vs wide", "difference between narrow and wide"])(
-    "kind 1: answers a comparison of two levels with the overview of the levels: %j",
-    (question) => {
-      expect(best(question)).toBe("focus-levels");
-    },
-  );
+  // "narrow" and "wide" also appear in many near-miss examples (narrow types, wide monitors): two level
+  // names alone fell just under the confidence needed; the lower answer threshold chosen with the
+  // real questions (issue 16) answers them, as the closest guidance.
+  it("kind 1: answers a comparison of two levels with the overview of the levels", () => {
+    expect(best("difference between narrow and wide")).toBe("focus-levels");
+  });
+  it.fails('kind 1: answers the bare comparison "narrow vs wide" with the overview of the levels', () => {
+    expect(best("narrow vs wide")).toBe("focus-levels");
+  });
 
   // "manager" pulls towards not-a-promotion; Wide comes second, offered as Also relevant.
   it.fails("kind 2: answers leading managers with wide", () => {
