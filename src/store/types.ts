@@ -1,6 +1,7 @@
 /*
  * The store's types in one import, for code outside src/store. Each is defined in the module that
- * owns it: the table modules here, schedules and answer choices in src/prompts.
+ * owns it: the table modules here, schedules in src/prompts, answer choices and intended focus in
+ * src/domain.
  */
 export type { AnswerChoice, Drift, IntendedFocus } from "../domain/focus.js";
 export type { PromptSchedule, Weekday } from "../prompts/schedule.js";
