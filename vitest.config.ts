@@ -18,6 +18,7 @@ const UNIT = [
   "tests/real-questions.test.ts",
   "tests/playground-render.test.ts",
   "tests/prompts-schedule.test.ts",
+  "tests/reflection-rules.test.ts",
   "tests/slack-views.test.ts",
   "tests/suggested-prompts.test.ts",
 ];

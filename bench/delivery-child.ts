@@ -8,8 +8,10 @@
  */
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
+import { loadLibrary } from "../src/content/load.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { type DeliveryLogger, deliverDuePrompts } from "../src/prompts/deliver.js";
+import { passRenderers } from "../src/slack/views/pass-renderers.js";
 import { openStore, type Store } from "../src/store/index.js";
 import {
   BENCH_TEAM,
@@ -149,8 +151,9 @@ async function main(): Promise<DeliveryChildResult> {
     const passStart = performance.now();
     const result = await deliverDuePrompts({
       store: timedStore(store, storeTimings),
-      client: timedClient,
+      client: { ...timedClient, chat: { ...timedClient.chat, update: (args) => client.chat.update(args) } },
       prompts,
+      ...passRenderers(loadLibrary(join(import.meta.dirname, "..", "content"), { baseUrl: null })),
       now: new Date(),
       logger,
       // Diagnostic knob; unset means the app's own default.

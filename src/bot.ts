@@ -14,6 +14,7 @@ import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
+import { passRenderers } from "./slack/views/pass-renderers.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
 import { redactDatabaseUrl } from "./store/url.js";
@@ -76,6 +77,9 @@ export async function startBot(
     client: slack.app.client,
     prompts,
     logger,
+    ...passRenderers(library),
+    retentionDays: config.retentionDays,
+    summaryDelayMs: config.summaryDelayHours * 60 * 60 * 1000,
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     onReport: () => problems.clear("slack_token"),
     onError: (error) => {

@@ -52,6 +52,30 @@ export interface Config {
   playgroundHost: string;
   /** `RECORD_GAPS=off` stops recording unanswered and 👎 questions (no user ids are ever kept). */
   recordGaps: boolean;
+  /** `RETENTION_DAYS`: answers, notes, deliveries and channel summaries older than this are deleted. */
+  retentionDays: number;
+  /** `SUMMARY_DELAY_HOURS`: how long after a channel prompt its summary is posted (24: the next morning). */
+  summaryDelayHours: number;
+}
+
+/** A whole number setting within [min, max]; the fallback (and a problem) otherwise. */
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  range: { fallback: number; min: number; max: number; unit: string },
+  problems: ConfigProblem[],
+): number {
+  const text = env[name]?.trim();
+  if (!text) return range.fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    problems.push({
+      variable: name,
+      message: `must be a whole number of ${range.unit} (${range.min}–${range.max}), got "${text.slice(0, 40)}"`,
+    });
+    return range.fallback;
+  }
+  return value;
 }
 
 export interface DatabaseTimeouts {
@@ -223,6 +247,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         "must not be the bot's own store (DATABASE_URL): questions tried in the playground would show among the real knowledge gaps",
     });
   }
+  const retentionDays = wholeNumber(
+    env,
+    "RETENTION_DAYS",
+    { fallback: 730, min: 1, max: 36_500, unit: "days" },
+    problems,
+  );
+  const summaryDelayHours = wholeNumber(
+    env,
+    "SUMMARY_DELAY_HOURS",
+    { fallback: 24, min: 1, max: 144, unit: "hours" },
+    problems,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     contentDir: resolve(env.CONTENT_DIR?.trim() || "content"),
@@ -241,6 +277,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playgroundPort,
     playgroundHost,
     recordGaps: gapsText === "on",
+    retentionDays,
+    summaryDelayHours,
   };
 }
 

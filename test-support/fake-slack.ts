@@ -993,14 +993,16 @@ class FakeSlackServer implements FakeSlack {
     const content = this.messageContent(args);
     if (!content.ok) return content;
     const { ok: _ok, ...fields } = content;
+    // As Slack: the message must exist in that channel (message_not_found), and an app may only
+    // edit what it posted itself (cant_update_message).
+    let found: SlackMessage | undefined;
     for (const [key, messages] of this.threads) {
       if (!key.startsWith(`${channel}:`)) continue;
-      for (const message of messages) {
-        if (message.ts === ts) {
-          Object.assign(message, fields, { edited: { user: BOT_USER_ID, ts: nextTs() } });
-        }
-      }
+      found ??= messages.find((message) => message.ts === ts);
     }
+    if (found === undefined) return fail("message_not_found");
+    if (found.bot_id !== BOT_ID) return fail("cant_update_message");
+    Object.assign(found, fields, { edited: { user: BOT_USER_ID, ts: nextTs() } });
     return ok({ channel, ts, text: fields.text, message: { type: "message", ts, ...fields } });
   }
 

@@ -56,6 +56,8 @@ describe("readConfig", () => {
       playgroundPort: 3001,
       playgroundHost: "127.0.0.1",
       recordGaps: true,
+      retentionDays: 730,
+      summaryDelayHours: 24,
     });
   });
 

@@ -11,6 +11,7 @@ import {
   CONTENT_DIR,
   fakeWebClient,
   postgresSchema,
+  RENDERERS,
   startTestBot,
   TEST_BOT_TOKEN,
   TEST_DATABASES,
@@ -195,7 +196,14 @@ describe("the history check before re-sending an expired claim (item 8)", () => 
     error: (...args: unknown[]) => logged.push(args.map(String).join(" ")),
   };
   const pass = () =>
-    deliverDuePrompts({ store, client: fakeWebClient(fake), prompts: PROMPTS, now: at(6 * MINUTE), logger });
+    deliverDuePrompts({
+      store,
+      client: fakeWebClient(fake),
+      prompts: PROMPTS,
+      now: at(6 * MINUTE),
+      logger,
+      ...RENDERERS,
+    });
 
   it("records a prompt found in the conversation (by its metadata) as sent, without posting again", async () => {
     const delivery = await deadClaim("U0FOUND");

@@ -122,20 +122,83 @@ describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? "" : ` 
   it("answers this week's prompt, adds a note, and the Home chart changes; next week moves on", async () => {
     await page.getByRole("tab", { name: "Prompts" }).click();
     await page.locator("#prompt .bk-actions button").first().waitFor();
-    await expect(page.locator("#home").textContent()).resolves.not.toContain("Your last 12 weeks");
-    await page.getByRole("button", { name: "Mostly Narrow" }).click();
-    await page.locator("#home", { hasText: "Your last 12 weeks" }).waitFor();
+    await expect(page.locator("#home").textContent()).resolves.not.toContain("Your last");
+    await page.locator("#prompt").getByRole("button", { name: "Mostly Narrow" }).click();
+    // The chart starts at the first prompt: one week, not twelve.
+    await page.locator("#home", { hasText: "Your last week" }).waitFor();
     await expect(page.locator("#home").textContent()).resolves.toContain("Narrow 1");
-    await page.getByRole("button", { name: "Add a note" }).click();
+    await page.locator("#prompt").getByRole("button", { name: "Write a note" }).click();
     await page.fill("#note", "hiring loop all week");
     await page.getByRole("button", { name: "Save note" }).click();
     await page.locator("#note-form").waitFor({ state: "hidden" });
     const clock = (await page.locator("#clock").textContent()) ?? "";
     await page.getByRole("button", { name: "Next week →" }).click();
     await page.locator("#clock", { hasNotText: clock }).waitFor();
-    await page.getByRole("button", { name: "Mostly Wide" }).click();
+    await page.locator("#prompt").getByRole("button", { name: "Mostly Wide" }).click();
     await page.locator("#home", { hasText: "Wide 1" }).waitFor();
     await expect(page.locator("#home").textContent()).resolves.toContain("Narrow 1");
+    // The note of the first week is back in Home.
+    await expect(page.locator("#home").textContent()).resolves.toContain("hiring loop all week");
+  });
+
+  it("issue 20: the two-part prompt, intended focus and a drift nudge over the weeks, notes edited and deleted in Home, and a team channel of five", async () => {
+    await page.getByRole("tab", { name: "Prompts" }).click();
+    await page.locator("#prompt .bk-actions button").first().waitFor();
+    // Week 2 of the playground (after the test above): the focus check and the week's question.
+    await expect(page.locator("#prompt").textContent()).resolves.toContain(
+      "Where did your focus go this week?",
+    );
+    await expect(page.locator("#prompt").textContent()).resolves.toContain("This week's question");
+    // The chosen answer is shown as chosen.
+    await page.locator("#prompt").getByRole("button", { name: "Mostly Narrow" }).click();
+    await page.locator("#prompt .bk-button.primary", { hasText: "Mostly Narrow" }).waitFor();
+    // Intended focus: Wide (off until chosen).
+    await expect(page.locator("#home").textContent()).resolves.toContain("Intended focus: not set");
+    await page.locator("#home").getByRole("button", { name: "Wide", exact: true }).click();
+    await page.locator("#home", { hasText: "Your intended focus this quarter: Wide" }).waitFor();
+    const nudges: boolean[] = [];
+    for (let week = 3; week <= 8; week++) {
+      const clock = (await page.locator("#clock").textContent()) ?? "";
+      await page.getByRole("button", { name: "Next week →" }).click();
+      await page.locator("#clock", { hasNotText: clock }).waitFor();
+      await page.locator("#prompt .bk-actions button").first().waitFor();
+      const text = (await page.locator("#prompt").textContent()) ?? "";
+      nudges.push(text.includes("On purpose, or drifting?"));
+      if (text.includes("On purpose, or drifting?")) {
+        expect(text).toContain("Where your weeks went: Narrow");
+        expect(text).toContain("What you intended: Wide");
+        await page.screenshot({ path: join(SHOTS, "prompts-drift-nudge-1440.png"), fullPage: true });
+      }
+      await page.locator("#prompt").getByRole("button", { name: "Mostly Narrow" }).click();
+      await page.locator("#prompt .bk-button.primary", { hasText: "Mostly Narrow" }).waitFor();
+    }
+    // Weeks 0 and 1 (changed above to Narrow), 2 and 3 Narrow, intended Wide: week 4's prompt is
+    // nudged; weeks 5 to 7 are within 30 days of it.
+    expect(nudges).toEqual([false, false, true, false, false, false]);
+
+    // Notes: edit the first week's note from Home, then delete it.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator("#home").getByRole("button", { name: "Edit" }).first().click();
+    await page.locator("#note-form").waitFor();
+    await expect(page.locator("#note").inputValue()).resolves.toBe("hiring loop all week");
+    await page.fill("#note", "hiring loop all week, and a <b>bold</b> claim");
+    await page.getByRole("button", { name: "Save note" }).click();
+    await page.locator("#home", { hasText: "a <b>bold</b> claim" }).waitFor();
+    // Shown as text: the note's markup is not drawn.
+    await expect(page.locator("#home").getByText("bold", { exact: true }).count()).resolves.toBe(0);
+    await page.locator("#home").getByRole("button", { name: "Delete" }).first().click();
+    await page.locator("#home", { hasNotText: "hiring loop" }).waitFor();
+
+    // The team channel: the summary the channel saw, its counts, only the opted-in names, no notes.
+    const summary = page.locator("#team-summary");
+    await summary.waitFor();
+    const shown = (await summary.textContent()) ?? "";
+    expect(shown).toMatch(/answered|Not enough answers/);
+    expect(shown).not.toMatch(/U0BEN|U0DEE|U0ELI/);
+    await page.screenshot({ path: join(SHOTS, "prompts-reflection-1440.png"), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.screenshot({ path: join(SHOTS, "prompts-reflection-375.png"), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it("the Content tab lists sections and explains a match", async () => {

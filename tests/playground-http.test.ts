@@ -93,7 +93,7 @@ describe("the playground over HTTP", () => {
 
   it("walks weeks of prompts: answer, note, next week, and the Home chart fills in", async () => {
     const first = (await (await fetch(new URL("/api/prompts", server.url))).json()) as Record<string, string>;
-    expect(first.home).not.toContain("Your last 12 weeks");
+    expect(first.home).not.toContain("Your last");
     const value = /data-value="(week-\d+)"/.exec(first.html ?? "")?.[1];
     expect(value).toBe("week-0");
     expect((await post("/api/action", { action_id: "prompt_answer_wide", value })).body.html).toContain(
@@ -106,7 +106,9 @@ describe("the playground over HTTP", () => {
       string
     >;
     expect(second.html).toContain('data-value="week-1"');
-    expect(second.home).toContain("Your last 12 weeks");
+    // The chart starts at the first prompt: two weeks so far.
+    expect(second.home).toContain("Your last 2 weeks");
+    expect(second.home).toContain("three 1:1s with leads");
     expect(second.home).toContain("Wide 1");
     // An old week's button no longer answers.
     expect((await post("/api/action", { action_id: "prompt_answer_ic", value: "week-0" })).status).toBe(400);

@@ -61,7 +61,7 @@ describe("em-focus prompts deliver", () => {
     const first = await run(["prompts", "deliver", "--now", now.toISOString()], env);
     expect(first).toMatchObject({ code: 0, err: "" });
     expect(first.out).toBe(
-      "prompts deliver: claimed 1, sent 1, retried 0, missed 0, paused 0, failed 0, skipped 0, errors 0\n",
+      "prompts deliver: claimed 1, sent 1, retried 0, missed 0, paused 0, failed 0, skipped 0, errors 0, summaries 0, nudges 0, expired 0\n",
     );
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ContentError } from "../src/content/errors.js";
-import { loadPrompts } from "../src/content/prompts.js";
+import { loadPrompts, parsePrompt } from "../src/content/prompts.js";
 
 let dir: string;
 
@@ -42,15 +42,30 @@ describe("loadPrompts", () => {
     write("solo.md", prompt(3, "IC", "What did you build yourself?"));
     write("notes.txt", "not a prompt");
     expect(loadPrompts(dir)).toEqual([
-      { id: "team", order: 1, level: "narrow", text: "Which 1:1 this week changed something?" },
+      {
+        id: "team",
+        order: 1,
+        level: "narrow",
+        text: "Which 1:1 this week changed something?",
+        focusQuestion: false,
+      },
       {
         id: "where",
         order: 2,
         level: null,
         text: "Where did most of your week go: your own team, other teams, or your own problem?",
+        focusQuestion: false,
       },
-      { id: "solo", order: 3, level: "ic", text: "What did you build yourself?" },
+      { id: "solo", order: 3, level: "ic", text: "What did you build yourself?", focusQuestion: false },
     ]);
+  });
+
+  it("reads focus_question: a prompt whose wording is itself the focus question (issue 20)", () => {
+    const text = "---\norder: 1\nfocus_question: true\n---\nWhere did your week go?\n";
+    expect(parsePrompt("where.md", text)).toMatchObject({ focusQuestion: true });
+    expect(() => parsePrompt("bad.md", "---\norder: 1\nfocus_question: often\n---\nQ?\n")).toThrow(
+      /focus_question must be true or false/,
+    );
   });
 
   it("takes a missing level as a general prompt", () => {

@@ -8,6 +8,7 @@ import { PROMPT_ANSWER_ACTIONS } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription, SubscriptionTarget } from "../src/store/types.js";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../test-support/fake-slack.js";
+import { RENDERERS } from "./helpers/bot.js";
 import { postgresSchema, TEST_POSTGRES_URL } from "./helpers/postgres.js";
 
 const pgUrl = TEST_POSTGRES_URL;
@@ -47,7 +48,15 @@ const posts = (): RecordedCall[] =>
   fake.callsTo("chat.postMessage").filter((call) => call.error === undefined);
 
 function deliver(store: Store, now: Date, options: Partial<DeliverOptions> = {}): Promise<DeliveryReport> {
-  return deliverDuePrompts({ store, client, prompts: PROMPTS, now, instanceId: "test-a", ...options });
+  return deliverDuePrompts({
+    store,
+    client,
+    prompts: PROMPTS,
+    now,
+    instanceId: "test-a",
+    ...RENDERERS,
+    ...options,
+  });
 }
 
 function report(counts: Partial<DeliveryReport>): DeliveryReport {
@@ -60,6 +69,9 @@ function report(counts: Partial<DeliveryReport>): DeliveryReport {
     failed: 0,
     skipped: 0,
     errors: 0,
+    summaries: 0,
+    nudges: 0,
+    expired: 0,
     ...counts,
   };
 }
@@ -527,6 +539,7 @@ describe("startPromptDelivery", () => {
         store,
         client,
         prompts: PROMPTS,
+        ...RENDERERS,
         instanceId: "scheduler",
         onReport: (r) => reports.push(r),
       });

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadLibrary, PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts, type Prompt } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
-import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store } from "../src/store/types.js";
 import { type RecordedCall, type SlackMessage, validateBlocks } from "../test-support/fake-slack.js";
@@ -17,6 +16,7 @@ import {
   CONTENT_DIR,
   fakeWebClient,
   parsedText,
+  RENDERERS,
   settle,
   startTestBot,
   TEST_DATABASES,
@@ -125,7 +125,7 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
       store,
       client: fakeWebClient(t.fake),
       prompts,
-      renderPrompt: renderPromptMessage,
+      ...RENDERERS,
       now,
       instanceId: "test-pass",
     });
@@ -224,13 +224,20 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     expect(post.args.channel).toBe(user);
     expect(post.args.text).toBe(`Your weekly focus reflection: ${escaped(FIRST_PROMPT.text)}`);
     const blocks = blocksOf(post.args);
-    expect(blocks[0]?.text?.text).toBe(`*Your weekly focus reflection*\n${escaped(FIRST_PROMPT.text)}`);
+    expect(blocks[0]?.text?.text).toBe("*Your weekly focus reflection*");
+    // The first prompt's wording is itself a focus question (front matter): it is asked above the buttons.
+    expect(FIRST_PROMPT.focusQuestion).toBe(true);
+    expect(blocks[1]).toMatchObject({
+      block_id: "prompt_focus",
+      text: { text: `*${escaped(FIRST_PROMPT.text)}*` },
+    });
     const actions = blocks.find((b) => b.type === "actions");
     expect(actions?.block_id).toBe("prompt_answer");
     expect((actions?.elements ?? []).map((e) => (e.text as { text: string }).text)).toEqual(ANSWER_LABELS);
-    expect(buttonsOf(post.args)).toEqual(
-      ANSWER_ACTIONS.map((action_id) => ({ action_id, value: delivery.id, block_id: "prompt_answer" })),
-    );
+    expect(buttonsOf(post.args)).toEqual([
+      ...ANSWER_ACTIONS.map((action_id) => ({ action_id, value: delivery.id, block_id: "prompt_answer" })),
+      { action_id: "prompt_add_note", value: delivery.id, block_id: "prompt_question" },
+    ]);
     expect(delivery).toMatchObject({
       subscriptionId: subscription.id,
       targetType: "user",
@@ -246,8 +253,14 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     const wide = await answerDm(user, delivery, "prompt_answer_wide");
     expect(wide.args).toMatchObject({ channel: dm(user), ts: message.ts, text: post.args.text });
     const afterWide = blocksOf(wide.args);
-    expect(afterWide.slice(0, 3)).toEqual(blocks);
-    expect(afterWide[3]).toEqual({
+    const answersAt = blocks.findIndex((b) => b.block_id === "prompt_answer");
+    expect(afterWide.slice(0, answersAt)).toEqual(blocks.slice(0, answersAt));
+    expect(afterWide.slice(answersAt + 2)).toEqual(blocks.slice(answersAt + 1));
+    // The chosen button is marked, the others are not.
+    expect(
+      (afterWide[answersAt]?.elements ?? []).map((e) => (e as { style?: string }).style ?? null),
+    ).toEqual([null, "primary", null, null]);
+    expect(afterWide[answersAt + 1]).toEqual({
       type: "context",
       block_id: "prompt_answer_confirmation",
       elements: [
@@ -258,9 +271,9 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
       ],
     });
     expect(buttonsOf(wide.args).slice(4)).toEqual([
-      { action_id: "prompt_add_note", value: delivery.id, block_id: "" },
+      { action_id: "prompt_add_note", value: delivery.id, block_id: "prompt_question" },
     ]);
-    expect(afterWide).toHaveLength(5);
+    expect(afterWide).toHaveLength(blocks.length + 1);
     expect(await store.getAnswer(delivery.id, user)).toMatchObject({
       teamId: TEAM,
       choice: "wide",
@@ -275,7 +288,7 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     // Another choice replaces the answer and the confirmation; nothing piles up.
     const ic = await answerDm(user, delivery, "prompt_answer_ic");
     const afterIc = blocksOf(ic.args);
-    expect(afterIc).toHaveLength(5);
+    expect(afterIc).toHaveLength(blocks.length + 1);
     expect(afterIc.filter((b) => b.block_id === "prompt_answer_confirmation")).toHaveLength(1);
     expect(visibleText(ic.args)).toContain("You answered *Mostly IC*");
     expect(visibleText(ic.args)).not.toContain("Mostly Wide* —");
@@ -316,20 +329,26 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     const home = await openHome(user);
     const text = visibleText({ blocks: home });
     expect(text).toContain(`every ${laterTodayName(plan.weekday)} ${plan.time}`);
-    const chart = home.find((b) => b.text?.text.startsWith("*Your last 12 weeks*"));
+    // The chart starts at the first prompt: this week, not eleven empty weeks before it.
+    const chart = home.find((b) => b.text?.text.startsWith("*Your last week*"));
     expect(chart).toBeDefined();
     const lines = (chart?.text?.text ?? "").split("\n");
     const rows = lines.filter((line) => line.startsWith("`"));
-    expect(rows).toHaveLength(12);
-    expect(rows.slice(0, 11).every((row) => row.endsWith("· no answer"))).toBe(true);
-    expect(rows[11]).toMatch(/^`\d{4}-\d{2}-\d{2}` 🟧 Mostly IC$/);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^`\d{4}-\d{2}-\d{2}` 🟧 Mostly IC$/);
     expect(lines.at(-1)).toBe("Narrow 0 · Wide 0 · IC 1 · skipped 0");
     const ic_ = library.sections.find((s) => s.level === "ic");
     const guidance = home.find((b) => b.type === "context");
     expect(guidance?.elements?.[0]?.text).toBe(
       `Mostly *IC* lately. The article: ${escaped(ic_?.summary ?? "")} <${ARTICLE_URL}#ic|Read more>`,
     );
-    expect(text).not.toContain("hiring");
+    // The note comes back, in Home only, with its week and level, and can be edited or deleted there.
+    expect(text).toContain("Spent most of the week hiring for two teams.");
+    expect(
+      buttonsOf({ blocks: home })
+        .filter((b) => b.value === delivery.id)
+        .map((b) => b.action_id),
+    ).toEqual(["home_note_edit", "home_note_delete"]);
   });
 
   /** "Wed" → "Wednesday", as the app writes schedules. */
@@ -338,12 +357,13 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     return names.find((name) => name.startsWith(short)) ?? short;
   }
 
-  it("“Skip this week” confirms without a note button; Home counts it without guidance", async () => {
+  it("“Skip this week” confirms and keeps the week's question open for a note; Home counts it without guidance", async () => {
     const user = "U0SKIPS";
     const { delivery } = await subscribeAndDeliver(user);
     const skipped = await answerDm(user, delivery, "prompt_answer_skip");
     expect(visibleText(skipped.args)).toContain("Skipped this week — thanks.");
-    expect(buttonsOf(skipped.args).map((b) => b.action_id)).toEqual(ANSWER_ACTIONS);
+    // The focus check is skipped; the reflective question is its own part and may still get a note.
+    expect(buttonsOf(skipped.args).map((b) => b.action_id)).toEqual([...ANSWER_ACTIONS, "prompt_add_note"]);
     expect(await store.getAnswer(delivery.id, user)).toMatchObject({ choice: "skip" });
 
     const home = await openHome(user);
@@ -360,7 +380,13 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
     const text = visibleText({ blocks: home });
     expect(text).toContain("• you, by direct message — every");
     expect(text).not.toContain("Your last 12 weeks");
-    expect(buttonsOf({ blocks: home }).map((b) => b.action_id)).toEqual(["home_schedule", "home_stop"]);
+    expect(buttonsOf({ blocks: home }).map((b) => b.action_id)).toEqual([
+      "home_schedule",
+      "home_stop",
+      "home_intend_narrow",
+      "home_intend_wide",
+      "home_intend_ic",
+    ]);
   });
 
   it("refuses a note before there is an answer, in the modal, and stores nothing", async () => {
@@ -434,6 +460,7 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
       expect(validateBlocks(confirmation.body.blocks, 50)).toEqual([]);
       expect(buttonsOf(confirmation.body).map((b) => [b.action_id, b.value])).toEqual([
         ["prompt_add_note", delivery.id],
+        ["summary_name_show", delivery.id],
       ]);
       await home();
     }
@@ -510,7 +537,12 @@ describe.each(TEST_DATABASES)("weekly prompts sent, answered and charted ($name)
 
       for (const call of t.fake.calls) {
         expect(unsafeMarkup(call.args, { forbiddenHosts: ["evil.example"] }), call.method).toEqual([]);
-        expect(JSON.stringify(call.args), call.method).not.toContain("evil.example");
+        // The note comes back in Home alone, as plain text, which Slack never parses.
+        const shown =
+          call.method === "views.publish"
+            ? JSON.stringify(call.args).replace(JSON.stringify({ type: "plain_text", text: note }), "")
+            : JSON.stringify(call.args);
+        expect(shown, call.method).not.toContain("evil.example");
       }
       for (const response of t.fake.responses) {
         expect(unsafeMarkup(response.body, { forbiddenHosts: ["evil.example"] })).toEqual([]);

@@ -4,7 +4,6 @@ import { PROMPTS_FOLDER } from "../src/content/load.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { deliverDuePrompts } from "../src/prompts/deliver.js";
 import { ACTIONS } from "../src/slack/views/answer.js";
-import { renderPromptMessage } from "../src/slack/views/prompt.js";
 import { openStore } from "../src/store/open.js";
 import type { Store, Subscription } from "../src/store/types.js";
 import { type RecordedCall, validateBlocks } from "../test-support/fake-slack.js";
@@ -15,6 +14,7 @@ import {
   CONTENT_DIR,
   fakeWebClient,
   type MessageBody,
+  RENDERERS,
   settle,
   startTestBot,
   TEST_DATABASES,
@@ -160,7 +160,7 @@ describe.each(TEST_DATABASES)(
         store,
         client: fakeWebClient(t.fake),
         prompts: PROMPTS,
-        renderPrompt: renderPromptMessage,
+        ...RENDERERS,
         now,
         instanceId: "test-pass",
       });
@@ -507,7 +507,7 @@ describe.each(TEST_DATABASES)(
         const done = await click(ask, "forget_me_confirm", user, dm(user));
         expect(done.replace_original).toBe(true);
         expect(String(done.text)).toBe(
-          "Done. Deleted 1 subscription(s), 1 prompt record(s), 1 answer(s) and 1 feedback record(s).",
+          "Done. Deleted 1 subscription(s), 1 prompt record(s), 1 answer(s) with their notes, 1 feedback record(s) and 0 intended focus.",
         );
 
         expect(await mine(user)).toBeUndefined();
@@ -520,6 +520,8 @@ describe.each(TEST_DATABASES)(
           deliveries: 0,
           answers: 0,
           feedback: 0,
+          intendedFocus: 0,
+          summariesRedrawn: 0,
         });
 
         // Home shows the empty state again.
@@ -529,6 +531,9 @@ describe.each(TEST_DATABASES)(
         expect(text).not.toContain("Your last 12 weeks");
         expect(buttonsOf((published.args as { view: unknown }).view).map((b) => b.action_id)).toEqual([
           "home_schedule",
+          "home_intend_narrow",
+          "home_intend_wide",
+          "home_intend_ic",
         ]);
 
         // The other person keeps everything.
@@ -550,7 +555,7 @@ describe.each(TEST_DATABASES)(
         const done = await click(ask, "forget_me_confirm", lead, channel);
         await home();
         expect(String(done.text)).toBe(
-          "Done. Deleted 0 subscription(s), 0 prompt record(s), 0 answer(s) and 0 feedback record(s); 1 channel subscription(s) you set up no longer name you.",
+          "Done. Deleted 0 subscription(s), 0 prompt record(s), 0 answer(s) with their notes, 0 feedback record(s) and 0 intended focus; 1 channel subscription(s) you set up no longer name you.",
         );
         expect(await channelSubscription(channel)).toMatchObject({ subscribedBy: null });
       });
@@ -650,6 +655,9 @@ describe.each(TEST_DATABASES)(
         expect(buttonsOf((first.args as { view: unknown }).view).map((b) => b.action_id)).toEqual([
           "home_schedule",
           "home_stop",
+          "home_intend_narrow",
+          "home_intend_wide",
+          "home_intend_ic",
         ]);
         expect(firstText).toContain("Change day and time");
 
@@ -701,6 +709,9 @@ describe.each(TEST_DATABASES)(
         expect(await mine(user)).toBeUndefined();
         expect(buttonsOf((published.args as { view: unknown }).view).map((b) => b.action_id)).toEqual([
           "home_schedule",
+          "home_intend_narrow",
+          "home_intend_wide",
+          "home_intend_ic",
         ]);
         expect(
           homeBlocks(published).some((b) => b.type === "header" && b.text?.text === "Weekly reflection"),

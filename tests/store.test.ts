@@ -557,6 +557,8 @@ function storeSuite(
       deliveries: 1,
       answers: 2,
       feedback: 1,
+      intendedFocus: 0,
+      summariesRedrawn: 0,
     });
     expect(await store.findSubscription(userTarget("U1"))).toBeUndefined();
     expect(await store.getDelivery(ownDelivery.id)).toBeUndefined();
@@ -574,6 +576,8 @@ function storeSuite(
       deliveries: 0,
       answers: 0,
       feedback: 0,
+      intendedFocus: 0,
+      summariesRedrawn: 0,
     });
   });
 }

@@ -95,12 +95,13 @@ document.addEventListener("click", async (event) => {
       const p = document.createElement("p");
       p.className = "hint";
       p.textContent = data.info;
-      button.closest(".bk-actions").after(p);
+      (button.closest(".bk-actions") || button.parentElement).after(p);
     } else if (data.note !== undefined) {
       $("note-form").hidden = false;
+      $("note-form").dataset.week = data.week || "";
       $("note").value = data.note;
       $("note").focus();
-    } else if (inPrompt) {
+    } else if (inPrompt || data.refresh) {
       loadPrompts();
     } else if (data.replace) {
       card.replaceChildren(fragment(data.html));
@@ -130,6 +131,7 @@ async function loadPrompts() {
     $("clock").textContent = `Playground week of ${data.clock}`;
     $("prompt").replaceChildren(fragment(data.html));
     $("home").replaceChildren(fragment(data.home));
+    $("team").replaceChildren(fragment(data.team));
   } catch (error) {
     showError($("prompt"), error);
   }
@@ -146,7 +148,8 @@ $("next-week").addEventListener("click", async () => {
 $("note-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    await call("POST", "/api/note", { note: $("note").value });
+    const week = $("note-form").dataset.week;
+    await call("POST", "/api/note", week ? { note: $("note").value, week } : { note: $("note").value });
     $("note-form").hidden = true;
     loadPrompts();
   } catch (error) {

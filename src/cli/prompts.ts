@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { type Config, ConfigError } from "../config.js";
-import { PROMPTS_FOLDER } from "../content/load.js";
+import { loadLibrary, PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts } from "../content/prompts.js";
 import { createLogger } from "../log.js";
 import { type DeliveryReport, deliverDuePrompts } from "../prompts/deliver.js";
 import { SlackTokenError } from "../prompts/slack-errors.js";
+import { passRenderers } from "../slack/views/pass-renderers.js";
 import { createWebClient } from "../slack-client.js";
 import { openStore } from "../store/open.js";
 import { parseOptions } from "./options.js";
@@ -39,6 +40,7 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
 
   const logger = createLogger(config.logLevel, "em-focus prompts");
   const prompts = loadPrompts(join(config.contentDir, PROMPTS_FOLDER));
+  const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
   const client = createWebClient(config.slack.botToken, config.slack.apiUrl, logger);
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
   try {
@@ -47,6 +49,9 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
       client,
       prompts,
       logger,
+      ...passRenderers(library),
+      retentionDays: config.retentionDays,
+      summaryDelayMs: config.summaryDelayHours * 60 * 60 * 1000,
       ...(now ? { now } : {}),
       ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     });

@@ -16,6 +16,11 @@ export interface Prompt {
   /** The focus level the question is about, or null for a general one. */
   readonly level: FocusLevel | null;
   readonly text: string;
+  /**
+   * Front matter `focus_question: true`: the wording itself asks where the week's focus went, so
+   * the prompt asks it above the Narrow / Wide / IC buttons instead of as the note's question.
+   */
+  readonly focusQuestion?: boolean;
 }
 
 /** Reads and checks every `<dir>/*.md` prompt, sorted by `order`. Throws ContentError naming the file. */
@@ -80,5 +85,13 @@ export function parsePrompt(name: string, content: string, file: string = name):
     throw new ContentError(file, `text is ${text.length} characters; the limit is ${MAX_PROMPT_LENGTH}`);
   }
 
-  return { id: basename(name, ".md"), order, level, text };
+  const focusQuestion = data.focus_question ?? false;
+  if (typeof focusQuestion !== "boolean") {
+    throw new ContentError(
+      file,
+      `focus_question must be true or false, got ${JSON.stringify(focusQuestion)}`,
+    );
+  }
+
+  return { id: basename(name, ".md"), order, level, text, focusQuestion };
 }

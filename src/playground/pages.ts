@@ -45,6 +45,8 @@ export function pageHtml(): string {
     </form>
     <h2 class="pane-title">Home tab</h2>
     <div id="home" class="home"></div>
+    <h2 class="pane-title">Team channel</h2>
+    <div id="team"></div>
   </section>
   <section id="panel-content" role="tabpanel" aria-labelledby="tab-content" hidden>
     <div class="row"><p class="hint">Edit files in <code>content/</code>, then reload: no restart needed.</p><button type="button" id="reload" class="bk-button">Reload content</button></div>

@@ -7,6 +7,7 @@ import { projectRoot } from "../project.js";
 import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../slack/views/answer.js";
 import { levelOfBlocks } from "../slack/views/levels.js";
 import { explainHtml, messageHtml, pageHtml, problemsHtml, questionHtml, sectionsHtml } from "./pages.js";
+import { homeAction, teamHtml } from "./reflection.js";
 import { type Studio, UnknownAction } from "./studio.js";
 
 /** The biggest JSON body accepted: a 40,000-character question of emoji fits, with room. */
@@ -190,7 +191,18 @@ export function createPlaygroundHandler(
         return;
       }
       if (actionId === "prompt_add_note") {
-        json(res, 200, { note: studio.note() ?? "" });
+        json(res, 200, { note: studio.note() ?? "", week: null });
+        return;
+      }
+      if (value.startsWith("team-week-")) {
+        json(res, 200, {
+          info: "In Slack each member answers this privately; in the playground the five members are simulated.",
+        });
+        return;
+      }
+      const home = homeAction(studio, actionId, value);
+      if (home) {
+        json(res, 200, home);
         return;
       }
       if (actionId.startsWith("home_")) {
@@ -209,12 +221,14 @@ export function createPlaygroundHandler(
         clock: studio.now().toISOString().slice(0, 10),
         html: view ? messageHtml(view.blocks) : `<p class="hint">No prompts in content/prompts.</p>`,
         home: `<div class="card">${messageHtml(studio.homeView().blocks)}</div>`,
+        team: teamHtml(studio),
       });
     },
     "POST /api/note": async (req, res) => {
-      const note = text(await readJson(req), "note", 2000);
-      if (!studio.addNote(note))
-        throw new BadRequest(409, "answer this week's prompt first (no note on a skip)");
+      const body = await readJson(req);
+      const note = text(body, "note", 2000);
+      const week = typeof body.week === "string" ? studio.weekOf(body.week) : undefined;
+      if (!studio.addNote(note, week)) throw new BadRequest(409, "answer this week's prompt first");
       json(res, 200, { saved: true });
     },
     "POST /api/next-week": async (_req, res) => {

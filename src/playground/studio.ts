@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadLibrary, PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts, type Prompt } from "../content/prompts.js";
-import type { Library } from "../content/types.js";
+import type { FocusLevel, Library } from "../content/types.js";
+import { type Drift, detectDrift } from "../domain/focus.js";
 import { type Answer, answerQuestion, answerWithSection } from "../match/answer.js";
 import type { Matcher, MatcherOptions } from "../match/matcher.js";
 import { loadMatcher } from "../match/model-cache.js";
@@ -17,6 +18,7 @@ import {
   replyView,
 } from "../slack/views/answer.js";
 import { HISTORY_WEEKS, homeView } from "../slack/views/home.js";
+import { nudgeBlocks } from "../slack/views/nudge.js";
 import {
   ADD_NOTE_ACTION,
   answeredPromptBlocks,
@@ -24,7 +26,8 @@ import {
   renderPromptMessage,
 } from "../slack/views/prompt.js";
 import { type AnswerForHistory, weeklyHistory } from "../store/history.js";
-import type { AnswerChoice, AnswerHistory, Delivery, GapInput } from "../store/types.js";
+import type { AnswerChoice, AnswerHistory, Delivery, GapInput, NoteEntry } from "../store/types.js";
+import { TeamChannel } from "./team.js";
 
 export interface StudioOptions {
   contentDir: string;
@@ -87,6 +90,12 @@ export class Studio {
   problem: string | null = null;
   private weeks = 0;
   private readonly answers = new Map<number, AnswerForHistory>();
+  /** The level you mean to focus on (Home); null: no drift notes, as in Slack until you choose. */
+  intended: FocusLevel | null = null;
+  /** Week by week, the nudge its prompt carried (decided once, when the prompt first showed). */
+  private readonly nudges = new Map<number, Drift | null>();
+  /** The simulated leadership channel: five members and its weekly summaries. */
+  readonly team = new TeamChannel();
   readonly feedback: { article: string; section: string; helpful: boolean; at: Date }[] = [];
 
   constructor(private readonly options: StudioOptions) {
@@ -131,6 +140,24 @@ export class Studio {
 
   nextWeek(): void {
     this.weeks += 1;
+    this.team.nextWeek();
+  }
+
+  /** The week's drift nudge, decided as the delivery pass does: 3 of the last 4 answers elsewhere, one a month. */
+  private nudgeFor(week: number): Drift | null {
+    const decided = this.nudges.get(week);
+    if (decided !== undefined) return decided;
+    if (!this.intended) return null;
+    const newestFirst = [...this.answers.entries()]
+      .filter(([w]) => w < week)
+      .sort(([a], [b]) => b - a)
+      .map(([, answer]) => answer.choice);
+    const drift = detectDrift(this.intended, newestFirst) ?? null;
+    // At most one in 30 days: four weeks later is 28 days, still too soon.
+    const recent = [...this.nudges.entries()].some(([w, n]) => n && week - w < 5);
+    const nudge = drift && !recent ? drift : null;
+    this.nudges.set(week, nudge);
+    return nudge;
   }
 
   async ask(question: string): Promise<{ answer: Answer; view: MessageView }> {
@@ -233,7 +260,12 @@ export class Studio {
     const prompts = this.loaded.prompts;
     const prompt = prompts[this.weeks % Math.max(prompts.length, 1)];
     if (!prompt) return null;
-    const message = renderPromptMessage(prompt, this.delivery());
+    const nudge = this.nudgeFor(this.weeks);
+    const message = renderPromptMessage(
+      prompt,
+      this.delivery(),
+      nudge ? nudgeBlocks(this.library, nudge) : [],
+    );
     const answer = this.answers.get(this.weeks);
     const blocks = answer
       ? answeredPromptBlocks(message.blocks, answer.choice, `week-${this.weeks}`)
@@ -256,29 +288,66 @@ export class Studio {
     return this.promptView();
   }
 
-  /** A note on this week's answer (plain text, at most 2,000 characters, as the modal allows). */
-  addNote(note: string): boolean {
-    const answer = this.answers.get(this.weeks);
-    if (!answer || answer.choice === "skip") return false;
-    this.answers.set(this.weeks, { ...answer, note: note.trim().slice(0, 2000) || null });
+  /** A note on a week's answer (plain text, at most 2,000 characters, as the modal allows); this week by default. */
+  addNote(note: string, week = this.weeks): boolean {
+    const answer = this.answers.get(week);
+    if (!answer) return false;
+    this.answers.set(week, { ...answer, note: note.trim().slice(0, 2000) || null });
     return true;
   }
 
-  note(): string | null {
-    return this.answers.get(this.weeks)?.note ?? null;
+  note(week = this.weeks): string | null {
+    return this.answers.get(week)?.note ?? null;
+  }
+
+  /** "week-3" → 3, for this or an earlier week; undefined for anything else. */
+  weekOf(value: string): number | undefined {
+    const match = /^week-(\d{1,4})$/.exec(value);
+    const week = match ? Number(match[1]) : Number.NaN;
+    return Number.isInteger(week) && week <= this.weeks ? week : undefined;
+  }
+
+  /** Your notes as Home lists them, newest first. */
+  notes(): NoteEntry[] {
+    return [...this.answers.entries()]
+      .filter(([, answer]) => answer.note)
+      .sort(([a], [b]) => b - a)
+      .map(([week, answer]) => ({
+        deliveryId: `week-${week}`,
+        choice: answer.choice,
+        note: answer.note ?? "",
+        dueAt: answer.dueAt,
+      }));
   }
 
   history(): AnswerHistory {
+    const first = Math.min(...this.answers.keys());
     return weeklyHistory([...this.answers.values()], {
       weeks: HISTORY_WEEKS,
       now: this.now(),
       timeZone: "UTC",
+      // The playground's first prompt is week 0; the chart starts there.
+      since: Number.isFinite(first) ? new Date(this.now().getTime() - (this.weeks - first) * WEEK_MS) : null,
     });
   }
 
-  /** The Home tab as Slack shows it to a subscriber, chart included. */
+  /** The Home tab as Slack shows it to a subscriber: chart, intended focus and notes. */
   homeView() {
-    return homeView(this.library, undefined, this.history());
+    return homeView(this.library, undefined, this.history(), {
+      notes: this.notes(),
+      intended: this.intended,
+    });
+  }
+
+  /** The simulated channel's prompt this week, and the summary the channel saw last. */
+  teamView(): { prompt: MessageView | null; summary: MessageView | null } {
+    const prompts = this.loaded.prompts;
+    const prompt = prompts[this.weeks % Math.max(prompts.length, 1)];
+    const delivery = { ...this.delivery(), id: `team-week-${this.weeks}`, targetType: "channel" } as Delivery;
+    return {
+      prompt: prompt ? renderPromptMessage(prompt, delivery) : null,
+      summary: this.team.lastSummary(this.library, this.now()),
+    };
   }
 
   /** Why the bot answered what it did: ranked sections with scores and matched words. */

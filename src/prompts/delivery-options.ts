@@ -2,11 +2,30 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { types } from "@slack/bolt";
 import type { Prompt } from "../content/prompts.js";
-import type { RenderPrompt } from "../slack/views/prompt.js";
+import type { Drift } from "../domain/focus.js";
+import type { Delivery } from "../store/deliveries.js";
 import type { Store } from "../store/store.js";
+import type { TeamSummary } from "./team-summary.js";
 
 /** `metadata.event_type` of every prompt message; its `event_payload.delivery_id` names the delivery. */
 export const PROMPT_METADATA_EVENT_TYPE = "em_focus_prompt";
+
+/** A message the pass posts; the Slack views build it (the pass never imports them). */
+export interface PassMessage {
+  readonly text: string;
+  readonly blocks: types.KnownBlock[];
+}
+
+/** What a prompt may carry besides its question. */
+export interface PromptExtras {
+  /** A private "on purpose, or drifting?" nudge (person prompts only, at most once a month). */
+  readonly nudge?: Drift;
+}
+
+/** Turns a prompt into the message for one delivery; buttons carry `delivery.id` as their value. */
+export type RenderPrompt = (prompt: Prompt, delivery: Delivery, extras?: PromptExtras) => PassMessage;
+/** Draws a channel's weekly summary. */
+export type RenderSummary = (summary: TeamSummary) => PassMessage;
 
 /** The part of Slack's WebClient that delivery uses; a WebClient fits as it is. */
 export interface PromptSlackClient {
@@ -19,6 +38,12 @@ export interface PromptSlackClient {
       unfurl_media?: boolean;
       metadata?: { event_type: string; event_payload: Record<string, string> };
     }): Promise<{ channel?: string; ts?: string }>;
+    update(args: {
+      channel: string;
+      ts: string;
+      text: string;
+      blocks?: types.KnownBlock[];
+    }): Promise<{ ok?: boolean }>;
   };
   readonly conversations: {
     open(args: { users: string }): Promise<{ channel?: { id?: string } }>;
@@ -53,7 +78,12 @@ export interface DeliverOptions {
   readonly logger?: DeliveryLogger;
   /** Slack calls in flight at once (default 8). */
   readonly concurrency?: number;
-  readonly renderPrompt?: RenderPrompt;
+  readonly renderPrompt: RenderPrompt;
+  readonly renderSummary: RenderSummary;
+  /** How long after a channel prompt its summary is posted (default 24 hours: the next morning). */
+  readonly summaryDelayMs?: number;
+  /** Answers, notes, deliveries and summaries of prompts older than this are deleted (default 730 days). */
+  readonly retentionDays?: number;
   /** How long a claim stays with this pass before another may take it over (default 5 minutes). */
   readonly leaseMs?: number;
   /** Prompts later than this are recorded as missed instead of sent (default 12 hours). */
@@ -89,6 +119,12 @@ export interface DeliveryReport {
   skipped: number;
   /** Unexpected errors; their claims are retried once the lease expires. */
   errors: number;
+  /** Channel summaries posted (a "not enough answers" one included) or redrawn. */
+  summaries: number;
+  /** Drift nudges sent with a prompt. */
+  nudges: number;
+  /** Rows deleted for being older than the retention period. */
+  expired: number;
 }
 
 export const MINUTE = 60_000;
@@ -96,6 +132,8 @@ export const MINUTE = 60_000;
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1, 5, 15, 60, 60].map((m) => m * MINUTE);
 /** How long a claim stays with its pass before another may take it over. */
 export const DEFAULT_LEASE_MS = 5 * MINUTE;
+export const DEFAULT_SUMMARY_DELAY_MS = 24 * 60 * MINUTE;
+export const DEFAULT_RETENTION_DAYS = 730;
 /** Prompts later than this are recorded as missed. */
 export const DEFAULT_MAX_LATENESS_MS = 12 * 60 * MINUTE;
 

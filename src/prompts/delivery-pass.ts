@@ -1,26 +1,31 @@
 import type { Prompt } from "../content/prompts.js";
-import { type RenderPrompt, renderPromptMessage } from "../slack/views/prompt.js";
 import type { Delivery } from "../store/deliveries.js";
 import type { Store } from "../store/store.js";
 import type { Subscription } from "../store/subscriptions.js";
 import {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_LATENESS_MS,
+  DEFAULT_RETENTION_DAYS,
   DEFAULT_RETRY_DELAYS_MS,
+  DEFAULT_SUMMARY_DELAY_MS,
   type DeliverOptions,
   type DeliveryLogger,
   type DeliveryReport,
   defaultInstanceId,
   MINUTE,
   PROMPT_METADATA_EVENT_TYPE,
+  type PromptExtras,
   type PromptSlackClient,
+  type RenderPrompt,
   silentLogger,
 } from "./delivery-options.js";
+import { driftNudge } from "./drift.js";
 import { PacedSlack } from "./pacer.js";
 import { nextPromptFor } from "./rotation.js";
 import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
 import { type SlackFailure, SlackTokenError } from "./slack-errors.js";
 import { currentTimeZone, findInSlack, type LookupContext } from "./slack-lookups.js";
+import { postDueSummaries, redrawStaleSummaries, type SummaryContext } from "./summary-pass.js";
 
 type WorkItem = { kind: "retry"; delivery: Delivery } | { kind: "due"; subscription: Subscription };
 
@@ -43,6 +48,8 @@ export class DeliveryPass implements LookupContext {
   private readonly startedAt = performance.now();
   private readonly owner: string;
   private readonly render: RenderPrompt;
+  private readonly summaries: SummaryContext;
+  private readonly retentionDays: number;
   private readonly leaseMs: number;
   private readonly maxLatenessMs: number;
   private readonly retryDelaysMs: readonly number[];
@@ -58,6 +65,9 @@ export class DeliveryPass implements LookupContext {
     failed: 0,
     skipped: 0,
     errors: 0,
+    summaries: 0,
+    nudges: 0,
+    expired: 0,
   };
   /** Set by the first token error: the pass takes nothing more and ends by throwing it. */
   private tokenFailure: SlackTokenError | undefined;
@@ -72,7 +82,8 @@ export class DeliveryPass implements LookupContext {
     this.passStart = options.now ?? new Date();
     this.owner = options.instanceId ?? defaultInstanceId();
     this.logger = options.logger ?? silentLogger;
-    this.render = options.renderPrompt ?? renderPromptMessage;
+    this.render = options.renderPrompt;
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxLatenessMs = options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
@@ -82,6 +93,15 @@ export class DeliveryPass implements LookupContext {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.slack = new PacedSlack(sleep, this.logger, options.maxRateLimitWaits ?? 5);
+    this.summaries = {
+      store: this.store,
+      client: this.client,
+      slack: this.slack,
+      logger: this.logger,
+      render: options.renderSummary,
+      delayMs: options.summaryDelayMs ?? DEFAULT_SUMMARY_DELAY_MS,
+      clock: () => this.clock(),
+    };
   }
 
   /** Runs the pass to its end; throws SlackTokenError after releasing what it held on a token error. */
@@ -96,11 +116,41 @@ export class DeliveryPass implements LookupContext {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
+    if (!this.tokenFailure) await this.afterPrompts();
     const r = this.report;
-    if (r.claimed + r.missed + r.skipped + r.paused + r.errors > 0)
+    if (r.claimed + r.missed + r.skipped + r.paused + r.errors + r.summaries + r.expired > 0)
       this.logger.info("Prompt delivery pass", r);
     if (this.tokenFailure) throw this.tokenFailure;
     return r;
+  }
+
+  /** Channel summaries, then retention; each on its own, so one failing does not stop the other. */
+  private async afterPrompts(): Promise<void> {
+    const steps: Array<[string, () => Promise<void>]> = [
+      [
+        "Posting channel summaries",
+        async () => {
+          this.report.summaries += await postDueSummaries(this.summaries);
+          this.report.summaries += await redrawStaleSummaries(this.summaries);
+        },
+      ],
+      [
+        "Deleting data past its retention",
+        async () => {
+          const cutoff = new Date(this.clock().getTime() - this.retentionDays * 24 * 60 * MINUTE);
+          const gone = await this.store.pruneExpired(cutoff);
+          this.report.expired += gone.answers + gone.deliveries + gone.summaries;
+        },
+      ],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.report.errors += 1;
+        this.logger.error(`${what} failed; the next pass tries again`, error);
+      }
+    }
   }
 
   /** Retries and take-overs first, then the due subscriptions, a page of `batchSize` rows at a time. */
@@ -277,7 +327,10 @@ export class DeliveryPass implements LookupContext {
   /** Posts the prompt of a claimed delivery and records the outcome. */
   private async send(delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
     const { store, owner } = this;
-    const message = this.render(prompt, delivery);
+    const extras: PromptExtras = {};
+    const nudge = await driftNudge(store, delivery, this.clock());
+    if (nudge) this.report.nudges += 1;
+    const message = this.render(prompt, delivery, nudge ? { ...extras, nudge } : extras);
     const result = await this.slack.call(
       "chat.postMessage",
       () =>

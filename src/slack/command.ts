@@ -6,7 +6,8 @@ export type Command =
   | { kind: "unsubscribe" }
   | { kind: "skip" }
   | { kind: "status" }
-  | { kind: "forget-me" };
+  | { kind: "forget-me" }
+  | { kind: "focus"; args: string };
 
 const SUBCOMMANDS: Record<string, Command["kind"]> = {
   help: "help",
@@ -18,6 +19,7 @@ const SUBCOMMANDS: Record<string, Command["kind"]> = {
   status: "status",
   "forget-me": "forget-me",
   forget: "forget-me",
+  focus: "focus",
 };
 
 export function parseCommand(text: string): Command {
@@ -31,6 +33,9 @@ export function parseCommand(text: string): Command {
       return rest.length === 0 ? { kind } : { kind: "ask", question: trimmed };
     case "subscribe":
       return { kind, args };
+    case "focus":
+      // "focus wide", "focus off", "focus" alone (shows it); anything longer is a question.
+      return rest.length <= 1 ? { kind, args } : { kind: "ask", question: trimmed };
     case "unsubscribe":
     case "skip":
     case "status":

@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import type { BotDeps } from "./deps.js";
-import { HISTORY_WEEKS, homeView } from "./views/home.js";
+import { HISTORY_WEEKS, homeView, NOTES_SHOWN } from "./views/home.js";
 
 /** Draws the person's Home tab afresh: the levels, their subscription and their last weeks. */
 export async function publishHome(
@@ -14,6 +14,12 @@ export async function publishHome(
     weeks: HISTORY_WEEKS,
     now: deps.now(),
     timeZone: subscription?.timeZone ?? "UTC",
+    since: await deps.store.firstPromptAt(teamId, userId),
   });
-  await client.views.publish({ user_id: userId, view: homeView(deps.library, subscription, history) });
+  const notes = await deps.store.listNotes(teamId, userId, NOTES_SHOWN);
+  const intended = (await deps.store.getIntendedFocus(teamId, userId))?.level ?? null;
+  await client.views.publish({
+    user_id: userId,
+    view: homeView(deps.library, subscription, history, { notes, intended }),
+  });
 }

@@ -1,4 +1,5 @@
 import type { RespondFn, SlashCommand, webApi } from "@slack/bolt";
+import { isFocusLevel, LEVEL_NAMES } from "../content/types.js";
 import { formatSchedule, isValidTimeZone, nextPromptAt, parseSchedule } from "../prompts/schedule.js";
 import type { PromptSchedule, Store, Subscription, SubscriptionTarget, Weekday } from "../store/types.js";
 import type { Command } from "./command.js";
@@ -29,6 +30,30 @@ export async function timeZoneOf(client: webApi.WebClient, userId: string, deps:
     deps.logger.warn(`Could not read the time zone of ${userId}; using UTC`, error);
   }
   return "UTC";
+}
+
+/** `/em-focus focus narrow|wide|ic|off`: the person's intended focus; alone, what it is now. */
+async function setFocus(
+  deps: BotDeps,
+  teamId: string,
+  userId: string,
+  args: string,
+  now: Date,
+): Promise<string> {
+  const word = args.trim().toLowerCase();
+  if (word === "") {
+    const current = await deps.store.getIntendedFocus(teamId, userId);
+    return current
+      ? `Your intended focus this quarter: *${LEVEL_NAMES[current.level]}*. \`/em-focus focus off\` turns the drift note off.`
+      : "No intended focus set. `/em-focus focus narrow`, `wide` or `ic` sets one.";
+  }
+  if (word === "off" || word === "none") {
+    await deps.store.setIntendedFocus(teamId, userId, null, now);
+    return "Intended focus turned off: no drift notes.";
+  }
+  if (!isFocusLevel(word)) return "Say `/em-focus focus narrow`, `wide`, `ic` or `off`.";
+  await deps.store.setIntendedFocus(teamId, userId, word, now);
+  return `Intended focus this quarter: *${LEVEL_NAMES[word]}*. When three of your last four answers go elsewhere, your next prompt asks, privately, whether that is on purpose (at most once a month).`;
 }
 
 /** Creates or changes a subscription; the next prompt is computed in the given zone. */
@@ -156,6 +181,9 @@ export async function handleSubscriptionCommand(
     }
     case "forget-me":
       await reply(forgetMeView(slash.user_id));
+      return;
+    case "focus":
+      await reply(notice(await setFocus(deps, teamId, slash.user_id, command.args, now)));
       return;
   }
 }

@@ -272,3 +272,13 @@ export async function forgetUserDeliveries(db: Db, teamId: string, userId: strin
     .executeTakeFirst();
   return rowsChanged(result);
 }
+
+/** Retention: deletes finished deliveries due before `cutoff` (claims in flight are left alone). */
+export async function deleteDeliveriesBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db
+    .deleteFrom("deliveries")
+    .where("due_at", "<", cutoff.getTime())
+    .where("status", "not in", ["claimed", "retrying"])
+    .executeTakeFirst();
+  return rowsChanged(result);
+}

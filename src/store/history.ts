@@ -1,4 +1,4 @@
-import type { AnswerChoice } from "../prompts/answer-choice.js";
+import type { AnswerChoice } from "../domain/focus.js";
 
 export interface HistoryWeek {
   /** Local date (YYYY-MM-DD) of the Monday that starts the week, in the asked time zone. */
@@ -19,6 +19,8 @@ export interface HistoryOptions {
   readonly weeks: number;
   readonly now: Date;
   readonly timeZone: string;
+  /** The person's first prompt: weeks before it are left out of the chart (they were not asked). */
+  readonly since?: Date | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -72,7 +74,8 @@ export interface AnswerForHistory {
 export function weeklyHistory(answers: readonly AnswerForHistory[], options: HistoryOptions): AnswerHistory {
   const starts: string[] = [];
   let start = weekStartIn(options.timeZone, options.now);
-  for (let i = 0; i < options.weeks; i++) {
+  const first = options.since ? weekStartIn(options.timeZone, options.since) : "";
+  for (let i = 0; i < options.weeks && start >= first; i++) {
     starts.unshift(start);
     start = previousWeek(start);
   }

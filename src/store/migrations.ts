@@ -168,6 +168,55 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("feedback").dropColumn("answer_key").execute();
     },
   },
+  "0010_reflection": {
+    // Issue 20: intended focus (and when it last nudged), who lets a channel's summary name them,
+    // and the channel summaries posted. Answers get an index for the retention delete.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("intended_focus")
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("user_id", "text", (col) => col.notNull())
+        .addColumn("level", "text", (col) => col.notNull())
+        .addColumn("set_at", "bigint", (col) => col.notNull())
+        .addColumn("last_nudge_at", "bigint")
+        .addPrimaryKeyConstraint("intended_focus_pk", ["team_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("summary_name_optins")
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("channel_id", "text", (col) => col.notNull())
+        .addColumn("user_id", "text", (col) => col.notNull())
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .addPrimaryKeyConstraint("summary_name_optins_pk", ["team_id", "channel_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("team_summaries")
+        .addColumn("delivery_id", "text", (col) => col.primaryKey())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("channel_id", "text", (col) => col.notNull())
+        .addColumn("due_at", "bigint", (col) => col.notNull())
+        .addColumn("status", "text", (col) => col.notNull())
+        .addColumn("message_ts", "text")
+        .addColumn("stale", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("created_at", "bigint", (col) => col.notNull())
+        .addColumn("updated_at", "bigint", (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex("team_summaries_channel_idx")
+        .on("team_summaries")
+        .columns(["team_id", "channel_id", "due_at"])
+        .execute();
+      await db.schema.createIndex("answers_due_at_idx").on("answers").columns(["due_at"]).execute();
+      await db.schema.createIndex("deliveries_due_at_idx").on("deliveries").columns(["due_at"]).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex("deliveries_due_at_idx").ifExists().execute();
+      await db.schema.dropIndex("answers_due_at_idx").ifExists().execute();
+      for (const table of ["team_summaries", "summary_name_optins", "intended_focus"]) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  },
 };
 
 /** Rewrites every stored gap question as `privateQuestion` leaves it, a page of rows at a time. */

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { ANSWER_CHOICES, type AnswerChoice } from "../prompts/answer-choice.js";
+import { ANSWER_CHOICES, type AnswerChoice } from "../domain/focus.js";
 import { type AnswerForHistory, type AnswerHistory, type HistoryOptions, weeklyHistory } from "./history.js";
 import { type Db, oneOf, rowsChanged, toDate } from "./rows.js";
 import type { AnswersTable } from "./schema.js";
@@ -131,5 +131,94 @@ export async function forgetUserAnswers(db: Db, teamId: string, userId: string):
     .where("team_id", "=", teamId)
     .where("user_id", "=", userId)
     .executeTakeFirst();
+  return rowsChanged(result);
+}
+
+/** A note as Home lists it: the week's prompt it was written on and the level chosen that week. */
+export interface NoteEntry {
+  readonly deliveryId: string;
+  readonly choice: AnswerChoice;
+  readonly note: string;
+  readonly dueAt: Date;
+}
+
+/** The person's notes, newest first. */
+export async function listNotes(db: Db, teamId: string, userId: string, limit: number): Promise<NoteEntry[]> {
+  const rows = await db
+    .selectFrom("answers")
+    .select(["delivery_id", "choice", "note", "due_at"])
+    .where("team_id", "=", teamId)
+    .where("user_id", "=", userId)
+    .where("note", "is not", null)
+    .orderBy("due_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    deliveryId: row.delivery_id,
+    choice: oneOf(ANSWER_CHOICES, row.choice, "answer"),
+    note: row.note ?? "",
+    dueAt: toDate(row.due_at),
+  }));
+}
+
+/** The person's latest answers, newest prompt first, from their own and their channels' prompts. */
+export async function recentChoices(
+  db: Db,
+  teamId: string,
+  userId: string,
+  limit: number,
+): Promise<AnswerChoice[]> {
+  const rows = await db
+    .selectFrom("answers")
+    .select(["choice"])
+    .where("team_id", "=", teamId)
+    .where("user_id", "=", userId)
+    .orderBy("due_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => oneOf(ANSWER_CHOICES, row.choice, "answer"));
+}
+
+/** Who answered which of these (channel) prompts, and how. */
+export async function answersTo(
+  db: Db,
+  deliveryIds: readonly string[],
+): Promise<Array<{ deliveryId: string; userId: string; choice: AnswerChoice }>> {
+  if (deliveryIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("answers")
+    .select(["delivery_id", "user_id", "choice"])
+    .where("delivery_id", "in", deliveryIds)
+    .execute();
+  return rows.map((row) => ({
+    deliveryId: row.delivery_id,
+    userId: row.user_id,
+    choice: oneOf(ANSWER_CHOICES, row.choice, "answer"),
+  }));
+}
+
+/** When the person's first prompt was due (their own, or an answered channel prompt); null if never. */
+export async function firstPromptAt(db: Db, teamId: string, userId: string): Promise<Date | null> {
+  const own = await db
+    .selectFrom("deliveries")
+    .select((eb) => eb.fn.min("due_at").as("first"))
+    .where("team_id", "=", teamId)
+    .where("target_type", "=", "user")
+    .where("target_id", "=", userId)
+    .where("status", "=", "sent")
+    .executeTakeFirst();
+  const answered = await db
+    .selectFrom("answers")
+    .select((eb) => eb.fn.min("due_at").as("first"))
+    .where("team_id", "=", teamId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  const times = [own?.first, answered?.first].filter((t) => t !== null && t !== undefined).map(Number);
+  return times.length === 0 ? null : new Date(Math.min(...times));
+}
+
+/** Retention: deletes answers (with their notes) to prompts due before `cutoff`. */
+export async function deleteAnswersBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom("answers").where("due_at", "<", cutoff.getTime()).executeTakeFirst();
   return rowsChanged(result);
 }

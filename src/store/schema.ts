@@ -11,6 +11,43 @@ export interface Database {
   feedback: FeedbackTable;
   gaps: GapsTable;
   store_heartbeat: StoreHeartbeatTable;
+  intended_focus: IntendedFocusTable;
+  summary_name_optins: SummaryNameOptinsTable;
+  team_summaries: TeamSummariesTable;
+}
+
+/** The level a person means to focus on; off (no row) until they choose one. */
+export interface IntendedFocusTable {
+  team_id: string;
+  user_id: string;
+  level: string;
+  set_at: number;
+  /** When the last drift nudge was sent; at most one in 30 days. */
+  last_nudge_at: number | null;
+}
+
+/** A member who lets the channel's weekly summary show their name. */
+export interface SummaryNameOptinsTable {
+  team_id: string;
+  channel_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** One channel summary per channel prompt (keyed by its delivery), claimed before it is posted. */
+export interface TeamSummariesTable {
+  delivery_id: string;
+  team_id: string;
+  channel_id: string;
+  /** The prompt's due time, copied so the trend needs no join. */
+  due_at: number;
+  /** "claimed" while being posted, "posted" once in Slack, "not_enough" when fewer than 3 answered. */
+  status: string;
+  message_ts: string | null;
+  /** 1 when someone in it asked to be forgotten: the next pass redraws it without them. */
+  stale: Generated<number>;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A knowledge gap: the question as asked (never who asked), and what went wrong. */

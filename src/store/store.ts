@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { AnswerChoice, IntendedFocus } from "../domain/focus.js";
 import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
 import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
@@ -9,7 +10,9 @@ import type { Gap, GapInput } from "./gaps.js";
 import * as gaps from "./gaps.js";
 import { type StoreHealth, storeHealth } from "./health.js";
 import type { AnswerHistory, HistoryOptions } from "./history.js";
-import type { PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
+import type { IntendedFocusRow } from "./intended-focus.js";
+import * as intended from "./intended-focus.js";
+import type { NoteEntry, PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
 import * as answers from "./prompt-answers.js";
 import type { DialectName, SubscriptionTarget } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -20,6 +23,9 @@ import type {
   SubscriptionInput,
 } from "./subscriptions.js";
 import * as subscriptions from "./subscriptions.js";
+import * as optins from "./summary-optins.js";
+import type { PostedSummary, SummaryDue, SummaryStatus } from "./team-summaries.js";
+import * as summaries from "./team-summaries.js";
 
 /** Rows removed (or, for channel subscriptions they set up, made anonymous) by `forgetUser`. */
 export interface ForgetReport {
@@ -28,6 +34,16 @@ export interface ForgetReport {
   readonly deliveries: number;
   readonly answers: number;
   readonly feedback: number;
+  readonly intendedFocus: number;
+  /** Channel summaries that counted the person, redrawn without them by the next pass. */
+  readonly summariesRedrawn: number;
+}
+
+/** Rows removed by `pruneExpired`. */
+export interface RetentionReport {
+  readonly answers: number;
+  readonly deliveries: number;
+  readonly summaries: number;
 }
 
 /**
@@ -79,6 +95,47 @@ export interface Store {
   setAnswerNote(deliveryId: string, userId: string, note: string | null): Promise<PromptAnswer | undefined>;
   answerHistory(teamId: string, userId: string, options: HistoryOptions): Promise<AnswerHistory>;
 
+  listNotes(teamId: string, userId: string, limit: number): Promise<NoteEntry[]>;
+  recentChoices(teamId: string, userId: string, limit: number): Promise<AnswerChoice[]>;
+  answersTo(
+    deliveryIds: readonly string[],
+  ): Promise<Array<{ deliveryId: string; userId: string; choice: AnswerChoice }>>;
+  firstPromptAt(teamId: string, userId: string): Promise<Date | null>;
+
+  getIntendedFocus(teamId: string, userId: string): Promise<IntendedFocusRow | undefined>;
+  setIntendedFocus(teamId: string, userId: string, level: IntendedFocus | null, now: Date): Promise<void>;
+  claimNudge(teamId: string, userId: string, now: Date): Promise<boolean>;
+
+  setNameShown(
+    target: { teamId: string; channelId: string; userId: string },
+    shown: boolean,
+    now: Date,
+  ): Promise<void>;
+  namedMembers(teamId: string, channelId: string): Promise<Set<string>>;
+
+  listSummariesDue(window: {
+    from: Date;
+    until: Date;
+    staleClaimBefore: Date;
+    limit: number;
+  }): Promise<SummaryDue[]>;
+  claimSummary(due: SummaryDue, claim: { now: Date; staleClaimBefore: Date }): Promise<boolean>;
+  finishSummary(
+    deliveryId: string,
+    outcome: { status: Exclude<SummaryStatus, "claimed">; messageTs: string | null; now: Date },
+  ): Promise<void>;
+  releaseSummary(deliveryId: string): Promise<void>;
+  listStaleSummaries(limit: number): Promise<PostedSummary[]>;
+  listChannelSummaries(
+    teamId: string,
+    channelId: string,
+    from: Date,
+    until: Date,
+  ): Promise<Array<{ deliveryId: string; dueAt: Date }>>;
+
+  /** Deletes answers (and notes), finished deliveries and summaries of prompts due before `cutoff`. */
+  pruneExpired(cutoff: Date): Promise<RetentionReport>;
+
   recordFeedback(input: FeedbackInput): Promise<Vote>;
 
   recordGap(input: GapInput): Promise<void>;
@@ -91,11 +148,16 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Deletes every row about the person, in one transaction over all four tables. */
+/** Deletes every row about the person, in one transaction over every table that has them. */
 function forgetUser(db: Kysely<Database>, teamId: string, userId: string): Promise<ForgetReport> {
   return db.transaction().execute(async (trx) => {
     const subs = await subscriptions.forgetUserSubscriptions(trx, teamId, userId);
+    // Before the answers go: which summaries counted them is read from their answers.
+    const summariesRedrawn = await summaries.markStaleForUser(trx, teamId, userId);
+    await optins.forgetUserOptins(trx, teamId, userId);
     return {
+      intendedFocus: await intended.forgetUserIntendedFocus(trx, teamId, userId),
+      summariesRedrawn,
       subscriptions: subs.deleted,
       channelSubscriptionsAnonymised: subs.anonymised,
       deliveries: await deliveries.forgetUserDeliveries(trx, teamId, userId),
@@ -137,6 +199,34 @@ export function createStore(db: Kysely<Database>, dialect: DialectName, healthDe
     getAnswer: (deliveryId, userId) => answers.getAnswer(db, deliveryId, userId),
     setAnswerNote: (deliveryId, userId, note) => answers.setAnswerNote(db, deliveryId, userId, note),
     answerHistory: (teamId, userId, options) => answers.answerHistory(db, teamId, userId, options),
+
+    listNotes: (teamId, userId, limit) => answers.listNotes(db, teamId, userId, limit),
+    recentChoices: (teamId, userId, limit) => answers.recentChoices(db, teamId, userId, limit),
+    answersTo: (ids) => answers.answersTo(db, ids),
+    firstPromptAt: (teamId, userId) => answers.firstPromptAt(db, teamId, userId),
+
+    getIntendedFocus: (teamId, userId) => intended.getIntendedFocus(db, teamId, userId),
+    setIntendedFocus: (teamId, userId, level, now) =>
+      intended.setIntendedFocus(db, teamId, userId, level, now),
+    claimNudge: (teamId, userId, now) => intended.claimNudge(db, teamId, userId, now),
+
+    setNameShown: (target, shown, now) => optins.setNameShown(db, target, shown, now),
+    namedMembers: (teamId, channelId) => optins.namedMembers(db, teamId, channelId),
+
+    listSummariesDue: (window) => summaries.listSummariesDue(db, window),
+    claimSummary: (due, claim) => summaries.claimSummary(db, due, claim),
+    finishSummary: (id, outcome) => summaries.finishSummary(db, id, outcome),
+    releaseSummary: (id) => summaries.releaseSummary(db, id),
+    listStaleSummaries: (limit) => summaries.listStaleSummaries(db, limit),
+    listChannelSummaries: (teamId, channelId, from, until) =>
+      summaries.listChannelSummaries(db, teamId, channelId, from, until),
+
+    pruneExpired: (cutoff) =>
+      db.transaction().execute(async (trx) => ({
+        answers: await answers.deleteAnswersBefore(trx, cutoff),
+        summaries: await summaries.deleteSummariesBefore(trx, cutoff),
+        deliveries: await deliveries.deleteDeliveriesBefore(trx, cutoff),
+      })),
 
     recordFeedback: (input) => feedback.recordFeedback(db, input),
 

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LogLevel, webApi } from "@slack/bolt";
 import { type RunningBot, startBot } from "../../src/bot.js";
+import { loadLibrary } from "../../src/content/load.js";
 import type { MatcherOptions } from "../../src/match/matcher.js";
+import { passRenderers } from "../../src/slack/views/pass-renderers.js";
 import { type FakeSlack, startFakeSlack } from "../../test-support/fake-slack.js";
 import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
@@ -18,6 +20,9 @@ export const ARTICLE_SLUG = "levels-of-engineering-management-focus";
 export const ARTICLE_URL = `${CONTENT_BASE_URL}/${ARTICLE_SLUG}`;
 /** The repository's own content, whatever the working directory of the test run. */
 export const CONTENT_DIR = fileURLToPath(new URL("../../content", import.meta.url));
+
+/** The renderers the app hands its delivery pass, over the repository's content. */
+export const RENDERERS = passRenderers(loadLibrary(CONTENT_DIR, { baseUrl: CONTENT_BASE_URL }));
 
 export interface TestBot {
   fake: FakeSlack;
@@ -253,9 +258,11 @@ export interface Block {
   type: string;
   block_id?: string;
   text?: { type: string; text: string };
-  elements?: Array<Record<string, unknown> & { type: string; text?: unknown }>;
+  elements?: BlockElement[];
   [key: string]: unknown;
 }
+
+export type BlockElement = Record<string, unknown> & { type: string; text?: unknown };
 
 export function blocksOf(body: unknown): Block[] {
   const blocks = asMessage(body).blocks;
@@ -266,9 +273,9 @@ export function blocksOf(body: unknown): Block[] {
 /** The buttons of a message, in order. */
 export function buttonsOf(body: unknown): Array<{ action_id: string; value: string; block_id: string }> {
   return blocksOf(body)
-    .filter((block) => block.type === "actions")
+    .filter((block) => block.type === "actions" || (block.type === "section" && block.accessory))
     .flatMap((block) =>
-      (block.elements ?? [])
+      (block.type === "section" ? [block.accessory as BlockElement] : (block.elements ?? []))
         .filter((element) => element.type === "button")
         .map((element) => ({
           action_id: String(element.action_id),

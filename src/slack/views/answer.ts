@@ -235,6 +235,7 @@ export const USAGE_LINES = [
   "• Mention me in a thread — I answer in the thread (with no question, I answer the thread's first message)",
   "• Send me a direct message",
   "• `/em-focus subscribe [day] [time]` — a weekly reflection prompt (`status`, `skip`, `unsubscribe`, `forget-me`)",
+  "• `/em-focus focus narrow|wide|ic|off` — the level you mean to focus on this quarter (a private note when your weeks drift)",
 ];
 
 /** The three levels and how to use the bot: for help, empty questions and the App Home. */

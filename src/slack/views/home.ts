@@ -2,14 +2,38 @@ import type { types } from "@slack/bolt";
 import type { Library } from "../../content/types.js";
 import { LEVEL_NAMES } from "../../content/types.js";
 import { formatSchedule, WEEKDAY_NAMES } from "../../prompts/schedule.js";
-import type { AnswerChoice, AnswerHistory, PromptSchedule, Subscription } from "../../store/types.js";
+import { weekStartIn } from "../../store/history.js";
+import type {
+  AnswerChoice,
+  AnswerHistory,
+  IntendedFocus,
+  NoteEntry,
+  PromptSchedule,
+  Subscription,
+} from "../../store/types.js";
 import { type Block, LIMITS, levelSections, overviewBlocks } from "./answer.js";
 import { LEVEL_MARKERS } from "./levels.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
 import { PROMPT_ANSWER_LABELS } from "./prompt.js";
 import { describeSubscription } from "./subscriptions.js";
 
-export const HOME_ACTIONS = { schedule: "home_schedule", stop: "home_stop" } as const;
+export const HOME_ACTIONS = {
+  schedule: "home_schedule",
+  stop: "home_stop",
+  editNote: "home_note_edit",
+  deleteNote: "home_note_delete",
+} as const;
+/** Intended focus buttons; "off" turns the drift nudge off. */
+export const INTEND_ACTIONS = {
+  narrow: "home_intend_narrow",
+  wide: "home_intend_wide",
+  ic: "home_intend_ic",
+  off: "home_intend_off",
+} as const satisfies Record<IntendedFocus | "off", string>;
+/** Notes the Home tab lists (three blocks each, well inside Home's 100). */
+export const NOTES_SHOWN = 10;
+/** How much of a note Home shows before "…". */
+const NOTE_PREVIEW = 600;
 export const SCHEDULE_MODAL = "schedule_modal";
 /** Weeks of answers the Home tab shows. */
 export const HISTORY_WEEKS = 12;
@@ -33,10 +57,94 @@ export function mostChosenLevel(history: AnswerHistory): "narrow" | "wide" | "ic
   return ranked[0]?.level ?? null;
 }
 
+export interface HomeExtras {
+  readonly notes?: readonly NoteEntry[];
+  readonly intended?: IntendedFocus | null;
+}
+
+function intendedBlocks(intended: IntendedFocus | null): Block[] {
+  const levels = ["narrow", "wide", "ic"] as const;
+  return [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: intended
+          ? `*Your intended focus this quarter:* ${LEVEL_NAMES[intended]}. When three of your last four answers go elsewhere, your next prompt asks, privately: on purpose, or drifting? (At most once a month.)`
+          : "*Intended focus:* not set. Choose the level you mean to focus on this quarter, and your prompt will tell you, privately, when your weeks drift away from it (at most once a month).",
+      },
+    },
+    {
+      type: "actions",
+      elements: [
+        ...levels.map((level) => ({
+          type: "button" as const,
+          action_id: INTEND_ACTIONS[level],
+          text: { type: "plain_text" as const, text: LEVEL_NAMES[level] },
+          ...(intended === level ? { style: "primary" as const } : {}),
+        })),
+        ...(intended
+          ? [
+              {
+                type: "button" as const,
+                action_id: INTEND_ACTIONS.off,
+                text: { type: "plain_text" as const, text: "Turn off" },
+              },
+            ]
+          : []),
+      ],
+    },
+  ];
+}
+
+function noteBlocks(notes: readonly NoteEntry[], timeZone: string): Block[] {
+  if (notes.length === 0) return [];
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: "Your notes" } },
+    { type: "context", elements: [{ type: "mrkdwn", text: "Only you see these. Newest first." }] },
+  ];
+  for (const note of notes.slice(0, NOTES_SHOWN)) {
+    const week = weekStartIn(timeZone, note.dueAt);
+    const level = note.choice === "skip" ? "skipped" : LEVEL_NAMES[note.choice];
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `*Week of ${week}* · ${level}` }] });
+    // Plain text: Slack never parses it, so a note can neither ping nor link.
+    blocks.push({ type: "section", text: { type: "plain_text", text: truncate(note.note, NOTE_PREVIEW) } });
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: HOME_ACTIONS.editNote,
+          text: { type: "plain_text", text: "Edit" },
+          value: note.deliveryId,
+        },
+        {
+          type: "button",
+          action_id: HOME_ACTIONS.deleteNote,
+          text: { type: "plain_text", text: "Delete" },
+          style: "danger",
+          value: note.deliveryId,
+          confirm: {
+            title: { type: "plain_text", text: "Delete this note?" },
+            text: {
+              type: "plain_text",
+              text: "Your answer for that week is kept; the note is gone for good.",
+            },
+            confirm: { type: "plain_text", text: "Delete" },
+            deny: { type: "plain_text", text: "Keep it" },
+          },
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
 export function homeView(
   library: Library,
   subscription: Subscription | undefined,
   history: AnswerHistory | null,
+  extras: HomeExtras = {},
 ): types.HomeView {
   const blocks: Block[] = [...overviewBlocks(library), { type: "divider" }];
   blocks.push({ type: "header", text: { type: "plain_text", text: "Weekly reflection" } });
@@ -75,6 +183,7 @@ export function homeView(
         : []),
     ],
   });
+  blocks.push(...intendedBlocks(extras.intended ?? null));
   if (history?.weeks.some((week) => week.choice)) {
     const { counts } = history;
     blocks.push({
@@ -82,7 +191,7 @@ export function homeView(
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*Your last ${history.weeks.length} weeks*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
+          `*Your last ${history.weeks.length === 1 ? "week" : `${history.weeks.length} weeks`}*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
           LIMITS.sectionText,
         ),
       },
@@ -104,6 +213,7 @@ export function homeView(
       });
     }
   }
+  blocks.push(...noteBlocks(extras.notes ?? [], subscription?.timeZone ?? "UTC"));
   return { type: "home", blocks: blocks.slice(0, 100) };
 }
 

@@ -84,7 +84,7 @@ export function chooseTargetView(schedule: PromptSchedule): MessageView {
 /** `/em-focus forget-me`: a confirmation before anything is deleted. */
 export function forgetMeView(userId: string): MessageView {
   return confirmView(
-    "Delete everything em-focus stores about you: your subscriptions, the prompts sent to you, your answers and notes, and your feedback? This cannot be undone.",
+    "Delete everything em-focus stores about you: your subscriptions, the prompts sent to you, your answers and notes, your intended focus and summary name choices, and your feedback (channel summaries that counted you are redrawn without you)? This cannot be undone.",
     [{ action: SUBSCRIPTION_ACTIONS.forgetConfirm, label: "Delete my data", value: userId, style: "danger" }],
   );
 }

@@ -5,6 +5,7 @@ import { mayAnswer, NOT_YOURS } from "../../prompt-answers.js";
 import {
   answeredPromptBlocks,
   choiceFromAction,
+  nameChoiceBlocks,
   noteModal,
   privateConfirmation,
 } from "../../views/prompt.js";
@@ -40,12 +41,16 @@ export const answerPrompt =
       choice,
       now: deps.now(),
     });
+    const named =
+      delivery.targetType === "channel"
+        ? (await deps.store.namedMembers(teamId, delivery.targetId)).has(body.user.id)
+        : undefined;
     /** The confirmation, shown to the person who clicked alone. */
     const confirmPrivately = () =>
       respond({
         response_type: "ephemeral",
         replace_original: false,
-        ...privateConfirmation(choice, delivery.id),
+        ...privateConfirmation(choice, delivery.id, named),
       });
     if (delivery.targetType === "user" && body.message && body.channel) {
       // A person's own prompt: the message itself shows the answer.
@@ -80,4 +85,32 @@ export const addNote =
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: noteModal(delivery.id) });
+  };
+
+/**
+ * "Show my name in the summary" / "Leave my name out", under a channel answer's private
+ * confirmation. The value names the delivery; the channel and the person come from the payload.
+ */
+export const chooseName =
+  (deps: BotDeps, shown: boolean): Middleware<ButtonArgs> =>
+  async ({ ack, action, body, respond }) => {
+    await ack();
+    const teamId = teamOf(body);
+    const delivery = action.value ? await deps.store.getDelivery(action.value) : undefined;
+    if (delivery?.targetType !== "channel" || !mayAnswer(delivery, teamId, body.user.id, body.channel?.id)) {
+      deps.logger.warn(`Refused a summary name choice by ${body.user.id} on ${action.value ?? "(none)"}`);
+      await respond({ response_type: "ephemeral", replace_original: false, text: NOT_YOURS });
+      return;
+    }
+    await deps.store.setNameShown(
+      { teamId, channelId: delivery.targetId, userId: body.user.id },
+      shown,
+      deps.now(),
+    );
+    await respond({
+      response_type: "ephemeral",
+      replace_original: true,
+      text: shown ? "Your name will be shown in this channel's summaries." : "Your name is left out.",
+      blocks: nameChoiceBlocks(shown, delivery.id),
+    });
   };

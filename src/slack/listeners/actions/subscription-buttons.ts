@@ -73,7 +73,7 @@ export const forgetMe =
     const report = await deps.store.forgetUser(teamId, body.user.id);
     await respond({
       replace_original: true,
-      text: `Done. Deleted ${report.subscriptions} subscription(s), ${report.deliveries} prompt record(s), ${report.answers} answer(s) and ${report.feedback} feedback record(s)${report.channelSubscriptionsAnonymised ? `; ${report.channelSubscriptionsAnonymised} channel subscription(s) you set up no longer name you` : ""}.`,
+      text: `Done. Deleted ${report.subscriptions} subscription(s), ${report.deliveries} prompt record(s), ${report.answers} answer(s) with their notes, ${report.feedback} feedback record(s) and ${report.intendedFocus} intended focus${report.summariesRedrawn ? `; ${report.summariesRedrawn} channel summary(ies) that counted you will be redrawn without you` : ""}${report.channelSubscriptionsAnonymised ? `; ${report.channelSubscriptionsAnonymised} channel subscription(s) you set up no longer name you` : ""}.`,
     });
     await publishHome(client, deps, teamId, body.user.id);
   };

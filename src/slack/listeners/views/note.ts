@@ -1,6 +1,7 @@
 import type { Middleware } from "@slack/bolt";
 import { type BotDeps, teamOf } from "../../deps.js";
 import { NOTHING_SAVED } from "../../failures.js";
+import { publishHome } from "../../home.js";
 import { NOT_YOURS } from "../../prompt-answers.js";
 import { stripControl } from "../../text.js";
 import type { SubmissionArgs } from "../registry.js";
@@ -8,7 +9,7 @@ import type { SubmissionArgs } from "../registry.js";
 /** A note on an answered prompt. */
 export const saveNote =
   (deps: BotDeps): Middleware<SubmissionArgs> =>
-  async ({ ack, view, body }) => {
+  async ({ ack, view, body, client }) => {
     const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
     // private_metadata was checked when the modal opened; checked again, as the view can be stale.
     // Stored before the modal closes: if the write fails, the modal stays open with the note in it
@@ -43,4 +44,5 @@ export const saveNote =
       return;
     }
     await ack();
+    await publishHome(client, deps, teamId, body.user.id);
   };
