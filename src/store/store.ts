@@ -82,6 +82,8 @@ export interface Store {
   recordFeedback(input: FeedbackInput): Promise<Vote>;
 
   recordGap(input: GapInput): Promise<void>;
+  /** Several gaps in one go (the app collects them off the request path). */
+  recordGaps(inputs: readonly GapInput[]): Promise<void>;
   listGaps(since: Date, limit?: number): Promise<Gap[]>;
   pruneGaps(now: Date): Promise<number>;
 
@@ -106,7 +108,13 @@ function forgetUser(db: Kysely<Database>, teamId: string, userId: string): Promi
 }
 
 /** The store over an already migrated database; `healthDeadlineMs` bounds `health()`. */
-export function createStore(db: Kysely<Database>, dialect: DialectName, healthDeadlineMs?: number): Store {
+export function createStore(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  healthDeadlineMs?: number,
+  /** Looks at the SQLite file now (the health check does not wait for the periodic look). */
+  verifyFile?: () => void,
+): Store {
   return {
     dialect,
     upsertSubscription: (input) => subscriptions.upsertSubscription(db, input),
@@ -141,11 +149,12 @@ export function createStore(db: Kysely<Database>, dialect: DialectName, healthDe
     recordFeedback: (input) => feedback.recordFeedback(db, input),
 
     recordGap: (input) => gaps.recordGap(db, input),
+    recordGaps: (inputs) => gaps.recordGaps(db, inputs),
     listGaps: (since, limit) => gaps.listGaps(db, since, limit),
     pruneGaps: (now) => gaps.pruneGaps(db, now),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
-    health: () => storeHealth(db, dialect, healthDeadlineMs),
+    health: () => storeHealth(db, dialect, healthDeadlineMs, verifyFile),
     close: () => db.destroy(),
   };
 }
