@@ -16,8 +16,6 @@ export type GapRecorder = ((gap: GapInput) => void) & {
   flush?: () => Promise<void>;
 };
 
-/** How long gaps wait to be written together: the write is never on a request's path. */
-export const GAP_BATCH_MS = 50;
 /** The most gaps waiting; beyond it a flood is dropped (the table keeps 10,000 anyway). */
 const GAP_QUEUE_LIMIT = 2_000;
 
@@ -28,7 +26,7 @@ export function createGapRecorder(
 ): GapRecorder {
   if (!enabled) return () => {};
   let queue: GapInput[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Immediate | undefined;
   let writing: Promise<void> = Promise.resolve();
   const write = async (batch: GapInput[]): Promise<void> => {
     try {
@@ -39,7 +37,7 @@ export function createGapRecorder(
     }
   };
   const flush = (): Promise<void> => {
-    clearTimeout(timer);
+    if (timer) clearImmediate(timer);
     timer = undefined;
     const batch = queue;
     queue = [];
@@ -49,7 +47,8 @@ export function createGapRecorder(
   const record: GapRecorder = (gap) => {
     if (queue.length >= GAP_QUEUE_LIMIT) return;
     queue.push(gap);
-    timer ??= setTimeout(flush, GAP_BATCH_MS);
+    // After the replies of this turn of the event loop are written; all its gaps in one batch.
+    timer ??= setImmediate(flush);
   };
   record.flush = flush;
   return record;
