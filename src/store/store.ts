@@ -128,7 +128,13 @@ export function createStore(
     setSkipNext: (id, skipNext, now) => subscriptions.setSkipNext(db, id, skipNext, now),
     deleteSubscription: (target) => subscriptions.deleteSubscription(db, target),
 
-    claimDueDelivery: (input) => claims.claimDueDelivery(db, input),
+    claimDueDelivery:
+      dialect === "postgres"
+        ? async (input) => {
+            const claimed = await claims.claimDueDeliveryAtOnce(db, input);
+            return claimed === "other" ? claims.claimDueDelivery(db, input) : claimed;
+          }
+        : (input) => claims.claimDueDelivery(db, input),
     recordUnsentDelivery: (input) => claims.recordUnsentDelivery(db, input),
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
