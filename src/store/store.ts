@@ -13,6 +13,7 @@ import type { PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
 import * as answers from "./prompt-answers.js";
 import type { DialectName, SubscriptionTarget } from "./rows.js";
 import type { Database } from "./schema.js";
+import { batchedMarkSent } from "./sent-batch.js";
 import type {
   DueSubscriptionsPage,
   RescheduleInput,
@@ -139,7 +140,8 @@ export function createStore(
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
     extendDeliveryLease: (id, lease) => deliveries.extendDeliveryLease(db, id, lease),
-    markDeliverySent: (id, sent) => deliveries.markDeliverySent(db, id, sent),
+    markDeliverySent:
+      dialect === "postgres" ? batchedMarkSent(db) : (id, sent) => deliveries.markDeliverySent(db, id, sent),
     markDeliveryRetrying: (id, retry) => deliveries.markDeliveryRetrying(db, id, retry),
     markDeliveryFailed: (id, failure) => deliveries.markDeliveryFailed(db, id, failure),
     markDeliveryMissed: (id, missed) => deliveries.markDeliveryMissed(db, id, missed),
