@@ -124,6 +124,24 @@ export async function build() {
     process.exit(1);
   }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  warmModelCache();
+}
+
+/**
+ * Trains the matcher on the content once, at build time (so also at `npm install`, through
+ * `prepare`), through the CLI's own loading: its cache (node_modules/.cache/em-focus) is then warm for
+ * the first start, which restores the model instead of training it (see src/match/model-cache.ts).
+ * Best effort: content that does not load yet is reported by the bot itself when it starts.
+ */
+function warmModelCache() {
+  const warmed = spawnSync(process.execPath, [join(DIST, "cli.js"), "ask", "--json", "warm up"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+  });
+  if (warmed.status !== 0) {
+    process.stderr.write(`em-focus: the model cache was not built now (the first start trains it): ${warmed.stderr.trim().split("\n")[0] ?? ""}\n`);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build();

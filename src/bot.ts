@@ -111,6 +111,7 @@ export async function startBot(
       await playground?.close();
       await scheduler.stop();
       await slack.stop();
+      await gaps.flush?.();
       await store.close();
     },
   };

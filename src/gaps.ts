@@ -11,17 +11,47 @@ import type { Gap, GapInput, Store } from "./store/types.js";
  */
 
 /** Records a gap without holding up or failing the answer: a failure is logged, the person still gets their answer. */
-export type GapRecorder = (gap: GapInput) => void;
+export type GapRecorder = ((gap: GapInput) => void) & {
+  /** Writes what is still waiting (before the store closes). */
+  flush?: () => Promise<void>;
+};
+
+/** The most gaps waiting; beyond it a flood is dropped (the table keeps 10,000 anyway). */
+const GAP_QUEUE_LIMIT = 2_000;
 
 export function createGapRecorder(
-  store: Pick<Store, "recordGap">,
+  store: Pick<Store, "recordGap"> & Partial<Pick<Store, "recordGaps">>,
   logger: Logger,
   enabled: boolean,
 ): GapRecorder {
   if (!enabled) return () => {};
-  return (gap) => {
-    store.recordGap(gap).catch((error: unknown) => logger.warn("could not record a knowledge gap", error));
+  let queue: GapInput[] = [];
+  let timer: NodeJS.Immediate | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (batch: GapInput[]): Promise<void> => {
+    try {
+      if (store.recordGaps) await store.recordGaps(batch);
+      else for (const gap of batch) await store.recordGap(gap);
+    } catch (error) {
+      logger.warn("could not record a knowledge gap", error);
+    }
   };
+  const flush = (): Promise<void> => {
+    if (timer) clearImmediate(timer);
+    timer = undefined;
+    const batch = queue;
+    queue = [];
+    if (batch.length > 0) writing = writing.then(() => write(batch));
+    return writing;
+  };
+  const record: GapRecorder = (gap) => {
+    if (queue.length >= GAP_QUEUE_LIMIT) return;
+    queue.push(gap);
+    // After the replies of this turn of the event loop are written; all its gaps in one batch.
+    timer ??= setImmediate(flush);
+  };
+  record.flush = flush;
+  return record;
 }
 
 /** The gap an answer leaves, if any: only questions with words that found no guidance. */

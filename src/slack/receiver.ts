@@ -1,5 +1,18 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerOptions, ServerResponse } from "node:http";
-import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, type Logger } from "@slack/bolt";
+import { parse as parseQuery } from "node:querystring";
+import {
+  type App,
+  type BufferedIncomingMessage,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  HTTPResponseAck,
+  type Logger,
+  type ReceiverEvent,
+  type ReceiverProcessEventErrorHandlerArgs,
+  type StringIndexed,
+} from "@slack/bolt";
 
 /** Slack's own rule for signed requests: more than five minutes apart from our clock is refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -118,6 +131,13 @@ export function shapeProblem(body: unknown): string | undefined {
   }
 }
 
+/** A request that passed the guard: its buffered body (signature checked) and the body parsed once. */
+export interface VerifiedRequest {
+  readonly req: BufferedIncomingMessage;
+  readonly res: ServerResponse;
+  readonly body: Record<string, unknown>;
+}
+
 /**
  * What Bolt's HTTPReceiver leaves to chance, checked before it sees a request to an events endpoint
  * by any spelling of its path (`/slack/./events`, `//slack/events`, `/slack/%65vents`):
@@ -127,11 +147,14 @@ export function shapeProblem(body: unknown): string | undefined {
  * - a signed body that is not a JSON object (`null`, `payload=null`, a number, an array) would
  *   throw inside Bolt's request handling, outside any try, and end the process: answered 400;
  * - anything thrown while checking is answered 500 instead of escaping.
- * The signature is verified here with Bolt's own function; Bolt verifies it again afterwards.
+ * The signature is verified here (`signatureMatches`) and the body parsed once, by Bolt's own
+ * parser; `dispatch` gets both, so nothing verifies or parses the body a second time. Slack's
+ * `ssl_check` and `url_verification` are answered here.
  */
 export function guardRequests(
   listener: RequestListener,
   receiver: { signingSecret: string; bodyLimit?: number; logger: Logger },
+  dispatch: (verified: VerifiedRequest) => void,
   options: GuardOptions = {},
 ): RequestListener {
   const endpoints = new Set(options.endpoints ?? ["/slack/events"]);
@@ -139,24 +162,19 @@ export function guardRequests(
   const { logger } = receiver;
   const bodyLimit = receiver.bodyLimit ?? SLACK_BODY_LIMIT;
 
-  async function check(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  async function check(req: IncomingMessage, res: ServerResponse): Promise<VerifiedRequest | undefined> {
     const sslCheck = maybeSslCheck(req);
     const early = sslCheck ? undefined : headerProblem(req, now(), bodyLimit);
     if (early) {
       logger.warn(`Refused a request before reading its body: ${early}`);
       reply(res, early === "too large" ? 413 : 401, true);
-      return false;
+      return undefined;
     }
-    const limit = sslCheck ? SSL_CHECK_BODY_LIMIT : bodyLimit;
-    let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.parseAndVerifyHTTPRequest>>;
+    let buffered: BufferedIncomingMessage;
     try {
-      buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
-        {
-          enabled: true,
-          signingSecret: receiver.signingSecret,
-          bodyLimit: limit,
-        },
+      buffered = await HTTPModuleFunctions.bufferIncomingMessage(
         req,
+        sslCheck ? SSL_CHECK_BODY_LIMIT : bodyLimit,
       );
     } catch (error) {
       // An unsigned body longer than an ssl_check is not one: refused as unsigned.
@@ -168,12 +186,23 @@ export function guardRequests(
         logger.warn("Refused a request whose body is over the size limit");
         reply(res, 413);
       } else {
-        logger.warn(
-          `Refused a request that failed verification: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        logger.warn(`Refused a request whose body could not be read: ${messageOf(error)}`);
         reply(res, 401);
       }
-      return false;
+      return undefined;
+    }
+    if (sslCheck) {
+      if (parseForm(buffered.rawBody.toString()).ssl_check === "1") reply(res, 200);
+      else {
+        logger.warn("Refused an unsigned request that is not Slack's ssl_check");
+        reply(res, 401);
+      }
+      return undefined;
+    }
+    if (!signatureMatches(req, buffered.rawBody, receiver.signingSecret)) {
+      logger.warn("Refused a request that failed verification: signature mismatch");
+      reply(res, 401);
+      return undefined;
     }
     let body: unknown;
     try {
@@ -181,15 +210,24 @@ export function guardRequests(
     } catch {
       logger.warn("Refused a signed request whose body cannot be parsed");
       reply(res, 400);
-      return false;
+      return undefined;
     }
     const problem = shapeProblem(body);
     if (problem) {
       logger.warn(`Refused a signed request: ${problem}`);
       reply(res, 400);
-      return false;
+      return undefined;
     }
-    return true;
+    const verified = body as Record<string, unknown>;
+    if (verified.ssl_check === "1") {
+      reply(res, 200);
+      return undefined;
+    }
+    if (verified.type === "url_verification") {
+      HTTPModuleFunctions.buildUrlVerificationResponse(res, verified);
+      return undefined;
+    }
+    return { req: buffered, res, body: verified };
   }
 
   return (req, res) => {
@@ -208,8 +246,8 @@ export function guardRequests(
       return;
     }
     check(req, res).then(
-      (ok) => {
-        if (ok) listener(req, res);
+      (verified) => {
+        if (verified) dispatch(verified);
       },
       (error: unknown) => {
         logger.error("Could not check an incoming request", error);
@@ -220,8 +258,46 @@ export function guardRequests(
 }
 
 /**
+ * Slack's signature: `v0=` and the hex HMAC-SHA256 of `v0:{timestamp}:{body}` under the signing
+ * secret. `headerProblem` already checked both headers' form and the timestamp's age; the digests
+ * are compared in constant time (Bolt's own check draws random bytes for every comparison).
+ */
+export function signatureMatches(req: IncomingMessage, rawBody: Buffer, signingSecret: string): boolean {
+  if (signingSecret === "") return false;
+  const signature = String(req.headers["x-slack-signature"]);
+  const timestamp = String(req.headers["x-slack-request-timestamp"]);
+  const expected = createHmac("sha256", signingSecret).update(`v0:${timestamp}:`).update(rawBody).digest();
+  const given = Buffer.from(signature.slice(3), "hex");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseForm(text: string): Record<string, unknown> {
+  return parseQuery(text) as Record<string, unknown>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The parts of Bolt's HTTPReceiver that its own event handling reads (private in its types). */
+interface BoltReceiverInternals {
+  requestListener: RequestListener;
+  bodyLimit?: number;
+  app?: App;
+  logger: Logger;
+  processBeforeResponse: boolean;
+  unhandledRequestHandler: AckArgs["unhandledRequestHandler"];
+  unhandledRequestTimeoutMillis: number;
+  customPropertiesExtractor: (req: BufferedIncomingMessage) => StringIndexed;
+  processEventErrorHandler: (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean>;
+}
+
+type AckArgs = ConstructorParameters<typeof HTTPResponseAck>[0];
+
+/**
  * Bolt's HTTPReceiver with `guardRequests` in front of its own request handling, Slack's body limit
- * and short request timeouts.
+ * and short request timeouts. A request the guard let through goes straight to the app, as Bolt's
+ * receiver would send it (same ack, same error handling), without being read and verified again.
  */
 export class GuardedHTTPReceiver extends HTTPReceiver {
   constructor(
@@ -229,13 +305,19 @@ export class GuardedHTTPReceiver extends HTTPReceiver {
     guard: GuardOptions = {},
   ) {
     super({ bodyLimit: SLACK_BODY_LIMIT, ...options });
-    const self = this as unknown as { requestListener: RequestListener; bodyLimit?: number };
+    const self = this as unknown as BoltReceiverInternals;
     self.requestListener = guardRequests(
       self.requestListener,
       {
         signingSecret: options.signingSecret,
         logger: options.logger,
         ...(self.bodyLimit !== undefined ? { bodyLimit: self.bodyLimit } : {}),
+      },
+      (verified) => {
+        dispatchVerified(self, verified).catch((error: unknown) => {
+          self.logger.error("Could not hand a request to the app", error);
+          reply(verified.res, 500);
+        });
       },
       guard,
     );
@@ -249,6 +331,42 @@ export class GuardedHTTPReceiver extends HTTPReceiver {
       ...SERVER_TIMEOUTS,
       ...serverOptions,
     } as typeof serverOptions) as ReturnType<HTTPReceiver["start"]>;
+  }
+}
+
+/** The end of Bolt's `HTTPReceiver.handleIncomingEvent`, from the parsed body on. */
+async function dispatchVerified(
+  self: BoltReceiverInternals,
+  { req, res, body }: VerifiedRequest,
+): Promise<void> {
+  const ack = new HTTPResponseAck({
+    logger: self.logger,
+    processBeforeResponse: self.processBeforeResponse,
+    unhandledRequestHandler: self.unhandledRequestHandler,
+    unhandledRequestTimeoutMillis: self.unhandledRequestTimeoutMillis,
+    httpRequest: req,
+    httpRequestBody: body,
+    httpResponse: res,
+  });
+  const event: ReceiverEvent = {
+    body,
+    ack: ack.bind(),
+    retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+    retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+    customProperties: self.customPropertiesExtractor(req),
+  };
+  try {
+    await self.app?.processEvent(event);
+    if (ack.storedResponse !== undefined) HTTPModuleFunctions.buildContentResponse(res, ack.storedResponse);
+  } catch (error) {
+    const acknowledged = await self.processEventErrorHandler({
+      error: error as Error,
+      logger: self.logger,
+      request: req,
+      response: res,
+      storedResponse: ack.storedResponse,
+    });
+    if (acknowledged) ack.ack();
   }
 }
 

@@ -32,20 +32,38 @@ export interface GapInput {
 
 /** Stores the gap's question as `privateQuestion` leaves it; nothing when nothing is left. */
 export async function recordGap(db: Db, input: GapInput): Promise<void> {
-  const question = privateQuestion(input.question);
-  if (!question) return;
-  await db
-    .insertInto("gaps")
-    .values({
-      id: randomUUID(),
-      question,
-      outcome: input.outcome,
-      article_slug: input.articleSlug,
-      section_id: input.sectionId,
-      created_at: input.now.getTime(),
-    })
-    .execute();
-  await pruneGaps(db, input.now);
+  await recordGaps(db, [input]);
+}
+
+/** Rows per insert: well under SQLite's and PostgreSQL's limits on bound values. */
+const INSERT_ROWS = 200;
+
+/** Several gaps at once: one insert per 200, then one prune and one cap for them all. */
+export async function recordGaps(db: Db, inputs: readonly GapInput[]): Promise<void> {
+  const rows = inputs.flatMap((input) => {
+    const question = privateQuestion(input.question);
+    return question
+      ? [
+          {
+            id: randomUUID(),
+            question,
+            outcome: input.outcome,
+            article_slug: input.articleSlug,
+            section_id: input.sectionId,
+            created_at: input.now.getTime(),
+          },
+        ]
+      : [];
+  });
+  if (rows.length === 0) return;
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    await db
+      .insertInto("gaps")
+      .values(rows.slice(i, i + INSERT_ROWS))
+      .execute();
+  }
+  const latest = Math.max(...inputs.map((input) => input.now.getTime()));
+  await pruneGaps(db, new Date(latest));
   await capGaps(db, GAP_MAX_ROWS);
 }
 

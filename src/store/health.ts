@@ -13,10 +13,16 @@ const HEARTBEAT_ID = "healthz";
  * rolled back instead stays in SQLite's page cache in WAL mode and passes on a full disk or a
  * read-only file; a committed one must reach the write-ahead log.
  */
-export async function storeHealth(db: Db, dialect: DialectName, deadlineMs?: number): Promise<StoreHealth> {
+export async function storeHealth(
+  db: Db,
+  dialect: DialectName,
+  deadlineMs?: number,
+  verifyFile?: () => void,
+): Promise<StoreHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
+    verifyFile?.();
     const beatAt = Date.now();
     const beat = db
       .insertInto("store_heartbeat")

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, type FSWatcher, mkdirSync, statSync, watch } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
@@ -31,7 +31,7 @@ export function sqlitePathFrom(databaseUrl: string): string {
 }
 
 // Each driver is loaded only when its database is used: start-up pays for one, not both.
-async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
+async function openSqlite(databaseUrl: string): Promise<{ db: Kysely<Database>; verify: () => void }> {
   const { default: SqliteDatabase } = await import("better-sqlite3");
   const path = sqlitePathFrom(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -42,12 +42,18 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
   database.pragma("busy_timeout = 5000");
   // The write-ahead log appears with the first read; it holds every write since the last checkpoint.
   database.prepare("select count(*) from sqlite_master").get();
-  const checkLog = existsSync(`${path}-wal`) ? watchFile(`${path}-wal`, "write-ahead log") : () => {};
+  const checkLog = existsSync(`${path}-wal`)
+    ? watchFile(`${path}-wal`, "write-ahead log")
+    : Object.assign(() => {}, { close: () => {} });
   // Kysely prepares every statement anew; the store runs the same few statements thousands of times
   // in a delivery pass, so prepared statements are kept (queries are serialised on one connection).
   const statements = new Map<string, ReturnType<typeof database.prepare>>();
   const cached = {
-    close: () => database.close(),
+    close: () => {
+      checkFile.close();
+      checkLog.close();
+      database.close();
+    },
     prepare: (query: string) => {
       let statement = statements.get(query);
       if (!statement) {
@@ -65,23 +71,57 @@ async function openSqlite(databaseUrl: string): Promise<Kysely<Database>> {
       return statement;
     },
   };
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  return {
+    db,
+    verify: () => {
+      checkFile(true);
+      checkLog(true);
+    },
+  };
 }
+
+/** How long a write trusts the last look at the file when nothing said it changed. */
+export const FILE_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * A check that the SQLite file (or its write-ahead log) is still the one opened. SQLite keeps
  * writing into an open file after it was deleted or its folder moved, and everything written is
- * then lost at the next start (for the log: everything since the last checkpoint); this notices
- * instead (one stat per write, a few microseconds).
+ * then lost at the next start (for the log: everything since the last checkpoint); this notices.
+ * A stat before every write was a tenth of a busy request's time, so the file is looked at again
+ * when a watch on it reports a rename or deletion, when the last look is over a second old (a
+ * folder moved higher up is not reported), after a failed look until one succeeds, and on
+ * `force` (the health check). Between looks a write costs a clock read.
  */
-function watchFile(path: string, what: "file" | "write-ahead log"): () => void {
-  if (path === ":memory:" || path === "") return () => {};
+export interface FileCheck {
+  (force?: boolean): void;
+  close(): void;
+}
+
+function watchFile(path: string, what: "file" | "write-ahead log"): FileCheck {
+  const none: FileCheck = Object.assign(() => {}, { close: () => {} });
+  if (path === ":memory:" || path === "") return none;
   const opened = statSync(path);
-  return () => {
+  let lookedAt = performance.now();
+  let suspect = false;
+  let watcher: FSWatcher | undefined;
+  try {
+    // Only renames and deletions matter; a change of the contents (every checkpoint) does not.
+    watcher = watch(path, { persistent: false }, (event) => {
+      if (event === "rename") suspect = true;
+    });
+    watcher.on("error", () => {
+      suspect = true;
+    });
+  } catch {
+    // No watch on this file system: the periodic look alone.
+  }
+  const look = () => {
     let now: ReturnType<typeof statSync>;
     try {
       now = statSync(path);
     } catch {
+      suspect = true;
       throw new Error(
         what === "file"
           ? `the SQLite file ${path} is gone (deleted, or its folder moved, while em-focus was running); nothing was written. Put it back, or restart em-focus to start a new one.`
@@ -89,11 +129,18 @@ function watchFile(path: string, what: "file" | "write-ahead log"): () => void {
       );
     }
     if (now.ino !== opened.ino || now.dev !== opened.dev) {
+      suspect = true;
       throw new Error(
         `the SQLite ${what} ${path} was replaced while em-focus was running; nothing was written. Restart em-focus to use the new file.`,
       );
     }
+    suspect = false;
+    lookedAt = performance.now();
   };
+  const check = (force = false) => {
+    if (force || suspect || performance.now() - lookedAt > FILE_CHECK_INTERVAL_MS) look();
+  };
+  return Object.assign(check, { close: () => watcher?.close() });
 }
 
 /**
@@ -106,11 +153,10 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     openPostgres(databaseUrl, { poolSize, timeouts, onPoolError: options.onPoolError });
   let db: Kysely<Database>;
   let migrationDb: Kysely<Database>;
+  let verify: (() => void) | undefined;
   try {
-    db =
-      dialect === "postgres"
-        ? await postgres(options.timeouts ?? NO_TIMEOUTS, options.poolSize ?? 10)
-        : await openSqlite(databaseUrl);
+    if (dialect === "postgres") db = await postgres(options.timeouts ?? NO_TIMEOUTS, options.poolSize ?? 10);
+    else ({ db, verify } = await openSqlite(databaseUrl));
     // Migrations may rewrite whole tables: on PostgreSQL they get a connection without the
     // statement timeout meant for requests.
     migrationDb =
@@ -155,7 +201,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     dialect === "postgres" && timeouts
       ? (timeouts.connectMs || 5_000) + (timeouts.statementMs || 5_000)
       : undefined;
-  return createStore(db, dialect, healthDeadlineMs);
+  return createStore(db, dialect, healthDeadlineMs, verify);
 }
 
 async function currentSchema(db: Kysely<Database>): Promise<string> {

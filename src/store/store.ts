@@ -16,6 +16,7 @@ import type { NoteEntry, PromptAnswer, PromptAnswerInput } from "./prompt-answer
 import * as answers from "./prompt-answers.js";
 import type { DialectName, SubscriptionTarget } from "./rows.js";
 import type { Database } from "./schema.js";
+import { batchedMarkSent } from "./sent-batch.js";
 import type {
   DueSubscriptionsPage,
   RescheduleInput,
@@ -139,6 +140,8 @@ export interface Store {
   recordFeedback(input: FeedbackInput): Promise<Vote>;
 
   recordGap(input: GapInput): Promise<void>;
+  /** Several gaps in one go (the app collects them off the request path). */
+  recordGaps(inputs: readonly GapInput[]): Promise<void>;
   listGaps(since: Date, limit?: number): Promise<Gap[]>;
   pruneGaps(now: Date): Promise<number>;
 
@@ -168,7 +171,13 @@ function forgetUser(db: Kysely<Database>, teamId: string, userId: string): Promi
 }
 
 /** The store over an already migrated database; `healthDeadlineMs` bounds `health()`. */
-export function createStore(db: Kysely<Database>, dialect: DialectName, healthDeadlineMs?: number): Store {
+export function createStore(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  healthDeadlineMs?: number,
+  /** Looks at the SQLite file now (the health check does not wait for the periodic look). */
+  verifyFile?: () => void,
+): Store {
   return {
     dialect,
     upsertSubscription: (input) => subscriptions.upsertSubscription(db, input),
@@ -182,12 +191,19 @@ export function createStore(db: Kysely<Database>, dialect: DialectName, healthDe
     setSkipNext: (id, skipNext, now) => subscriptions.setSkipNext(db, id, skipNext, now),
     deleteSubscription: (target) => subscriptions.deleteSubscription(db, target),
 
-    claimDueDelivery: (input) => claims.claimDueDelivery(db, input),
+    claimDueDelivery:
+      dialect === "postgres"
+        ? async (input) => {
+            const claimed = await claims.claimDueDeliveryAtOnce(db, input);
+            return claimed === "other" ? claims.claimDueDelivery(db, input) : claimed;
+          }
+        : (input) => claims.claimDueDelivery(db, input),
     recordUnsentDelivery: (input) => claims.recordUnsentDelivery(db, input),
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
     extendDeliveryLease: (id, lease) => deliveries.extendDeliveryLease(db, id, lease),
-    markDeliverySent: (id, sent) => deliveries.markDeliverySent(db, id, sent),
+    markDeliverySent:
+      dialect === "postgres" ? batchedMarkSent(db) : (id, sent) => deliveries.markDeliverySent(db, id, sent),
     markDeliveryRetrying: (id, retry) => deliveries.markDeliveryRetrying(db, id, retry),
     markDeliveryFailed: (id, failure) => deliveries.markDeliveryFailed(db, id, failure),
     markDeliveryMissed: (id, missed) => deliveries.markDeliveryMissed(db, id, missed),
@@ -231,11 +247,12 @@ export function createStore(db: Kysely<Database>, dialect: DialectName, healthDe
     recordFeedback: (input) => feedback.recordFeedback(db, input),
 
     recordGap: (input) => gaps.recordGap(db, input),
+    recordGaps: (inputs) => gaps.recordGaps(db, inputs),
     listGaps: (since, limit) => gaps.listGaps(db, since, limit),
     pruneGaps: (now) => gaps.pruneGaps(db, now),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
-    health: () => storeHealth(db, dialect, healthDeadlineMs),
+    health: () => storeHealth(db, dialect, healthDeadlineMs, verifyFile),
     close: () => db.destroy(),
   };
 }

@@ -1,0 +1,90 @@
+import { sql } from "kysely";
+import type { Db } from "./rows.js";
+
+export interface SentInput {
+  readonly owner: string;
+  readonly channelId: string;
+  readonly messageTs: string;
+  readonly now: Date;
+}
+
+interface Waiting extends SentInput {
+  readonly id: string;
+  resolve(recorded: boolean): void;
+  reject(error: unknown): void;
+}
+
+/** Rows per statement: 5 bound values each, far under PostgreSQL's 65,535. */
+const BATCH_ROWS = 500;
+
+/**
+ * `markDeliverySent` for PostgreSQL, batched: the outcomes recorded in one turn of the event loop
+ * go to the database as one update (same values, same owned-claim condition per row), one round
+ * trip and one commit for all of them instead of one each. Each caller still learns whether its
+ * own row was recorded, after the commit. A crash before the write is what a crash after Slack
+ * accepted and before the record always was: the claim stays and the next pass finds the message
+ * in Slack (prompts/deliver.ts).
+ */
+export function batchedMarkSent(db: Db): (id: string, sent: SentInput) => Promise<boolean> {
+  let queue: Waiting[] = [];
+  let scheduled = false;
+
+  const write = async (batch: Waiting[]): Promise<void> => {
+    try {
+      const rows = sql.join(
+        batch.map(
+          (w) =>
+            sql`(${w.id}::text, ${w.owner}::text, ${w.channelId}::text, ${w.messageTs}::text, ${w.now.getTime()}::bigint)`,
+        ),
+      );
+      const { rows: recorded } = await sql<{ id: string }>`
+        update deliveries as d set
+          status = 'sent', channel_id = v.channel_id, message_ts = v.message_ts, sent_at = v.at,
+          lease_owner = null, lease_expires_at = null, next_attempt_at = null, last_error = null,
+          updated_at = v.at
+        from (values ${rows}) as v(id, owner, channel_id, message_ts, at)
+        where d.id = v.id and d.status = 'claimed' and d.lease_owner = v.owner
+        returning d.id`.execute(db);
+      const ids = new Set(recorded.map((r) => r.id));
+      for (const w of batch) w.resolve(ids.has(w.id));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  };
+
+  const flush = (): void => {
+    scheduled = false;
+    const waiting = queue;
+    queue = [];
+    // One row per delivery in a statement; a second outcome for the same one waits for the next.
+    const seen = new Set<string>();
+    let batch: Waiting[] = [];
+    for (const w of waiting) {
+      if (seen.has(w.id) || batch.length >= BATCH_ROWS) {
+        if (seen.has(w.id)) {
+          queue.push(w);
+          continue;
+        }
+        void write(batch);
+        batch = [];
+        seen.clear();
+      }
+      seen.add(w.id);
+      batch.push(w);
+    }
+    if (batch.length > 0) void write(batch);
+    if (queue.length > 0 && !scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+
+  return (id, sent) =>
+    new Promise<boolean>((resolve, reject) => {
+      queue.push({ id, ...sent, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
