@@ -52,8 +52,8 @@ export interface MatcherOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   minConfidence: 0.9,
-  closestConfidence: 0.45,
-  alternativeShare: 0.2,
+  closestConfidence: 0.35,
+  alternativeShare: 0.3,
   l2: 3e-4,
   epochs: 20,
   learningRate: 4,
