@@ -259,6 +259,16 @@ describe("ask (text)", () => {
     expect(out).not.toContain("Read more:");
   });
 
+  it("names at most six words as the reason, as the Slack card does, however long the message", async () => {
+    const { out } = await run([
+      "ask",
+      "I was promoted to team lead eight months ago and honestly I hate it. I miss writing code every day and I feel like I'm bad at the people stuff. Is it normal to want to go back? Would stepping down hurt my career?",
+    ]);
+    const why = out.split("\n").find((line) => line.startsWith("Why: matched"));
+    expect(why).toBeDefined();
+    expect(why?.match(/"[^"]+"/g)?.length).toBe(6);
+  });
+
   it("answers a comparison of levels with the three levels, one a line (issue 21, item 2)", async () => {
     const { out } = await run(["ask", "narrow vs wide"]);
     expect(out).toMatch(/^The levels of focus$/m);

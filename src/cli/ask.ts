@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Config } from "../config.js";
 import { plainText } from "../content/markdown.js";
 import { LEVEL_NAMES } from "../content/types.js";
-import { type Answer, answerQuestion, CLOSEST_LEAD } from "../match/answer.js";
+import { type Answer, answerQuestion, CLOSEST_LEAD, REASON_WORDS } from "../match/answer.js";
 import { loadMatcher } from "../match/model-cache.js";
 import { openLibrary } from "./library.js";
 import { parseOptions } from "./options.js";
@@ -75,7 +75,14 @@ export function formatAnswer(answer: Answer): string {
     "",
     `From: ${section.articleTitle ?? a.article}`,
     a.url ? `Read more: ${a.url}` : null,
-    `Why: ${answer.matchedWords.length > 0 ? `matched ${answer.matchedWords.map((w) => `"${w}"`).join(", ")}` : "the closest fit for the question as a whole"} (confidence ${Math.round(a.score * 100)}%)`,
+    `Why: ${
+      answer.matchedWords.length > 0
+        ? `matched ${answer.matchedWords
+            .slice(0, REASON_WORDS)
+            .map((w) => `"${w}"`)
+            .join(", ")}`
+        : "the closest fit for the question as a whole"
+    } (confidence ${Math.round(a.score * 100)}%)`,
     ...answer.alternatives.map(
       (s) => `${closest ? "If it misses, try" : "Also relevant"}: ${s.heading}${s.url ? ` (${s.url})` : ""}`,
     ),

@@ -25,6 +25,9 @@ export interface AnswerBody extends SectionBody {
 /** How every surface opens a "closest" answer (Slack, the assistant panel, the playground, `em-focus ask`). */
 export const CLOSEST_LEAD = "The closest guidance I have:";
 
+/** How many of the question's words an answer names as the reason: the strongest ones say why. */
+export const REASON_WORDS = 6;
+
 export interface Answer {
   /** The question exactly as asked. */
   question: string;

@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
 import { answerMarkdown, LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
-import { type Answer, CLOSEST_LEAD } from "../../match/answer.js";
+import { type Answer, CLOSEST_LEAD, REASON_WORDS } from "../../match/answer.js";
 import type { Confidence } from "../../match/matcher.js";
 import { cleanQuestion } from "../../match/question.js";
 import { LEVEL_BLOCK_ID, LEVEL_MARKERS } from "./levels.js";
@@ -157,7 +157,7 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
   const why =
     matchedWords.length > 0
       ? `Why this: you mentioned ${matchedWords
-          .slice(0, 6)
+          .slice(0, REASON_WORDS)
           .map((w) => `“${escapeMrkdwn(w)}”`)
           .join(", ")}`
       : "Why this: it is the closest guidance in the article";
