@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../src/cli/run.js";
@@ -8,7 +5,7 @@ import { createGapRecorder, groupGaps, parseSince } from "../src/gaps.js";
 import { createLogger } from "../src/log.js";
 import { openStore } from "../src/store/open.js";
 import type { Gap, Store } from "../src/store/types.js";
-import { postgresSchema, startTestBot, TEST_DATABASES, type TestBot } from "./helpers/bot.js";
+import { startTestBot, TEST_DATABASES, type TestBot, testDatabase } from "./helpers/bot.js";
 import { sendCommand } from "./helpers/slack-requests.js";
 
 // The CLI reads the real clock (and deletes gaps older than 90 days), so the rows are recent ones.
@@ -38,15 +35,7 @@ for (const database of TEST_DATABASES) {
     let store: Store;
 
     beforeAll(async () => {
-      if (database.postgresUrl) {
-        const schema = await postgresSchema(database.postgresUrl);
-        url = schema.url;
-        cleanup = schema.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), "em-focus-gaps-"));
-        url = join(dir, "gaps.db");
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      ({ url, drop: cleanup } = await testDatabase(database.postgresUrl, "em-focus-gaps"));
       store = await openStore(url);
     });
     afterAll(async () => {

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPrompts } from "../src/content/prompts.js";
@@ -10,11 +8,11 @@ import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import {
   CONTENT_DIR,
   fakeWebClient,
-  postgresSchema,
   RENDERERS,
   startTestBot,
   TEST_BOT_TOKEN,
   TEST_DATABASES,
+  testDatabase,
 } from "./helpers/bot.js";
 import {
   acceptedByChannel,
@@ -40,15 +38,7 @@ describe.each(TEST_DATABASES)("delivery across token errors and crashes ($name)"
 
   beforeEach(async () => {
     fake = await startFakeSlack({ tokens: [TEST_BOT_TOKEN] });
-    if (postgresUrl) {
-      const schema = await postgresSchema(postgresUrl);
-      databaseUrl = schema.url;
-      cleanup = schema.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), "em-focus-harden-"));
-      databaseUrl = join(dir, "em-focus.db");
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ url: databaseUrl, drop: cleanup } = await testDatabase(postgresUrl, "em-focus-harden"));
     store = await openStore(databaseUrl);
   });
   afterEach(async () => {

@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -9,7 +6,7 @@ import { ACTIONS } from "../src/slack/views/answer.js";
 import { privateQuestion } from "../src/store/gap-question.js";
 import { migrationProvider } from "../src/store/migrations.js";
 import { openStore } from "../src/store/open.js";
-import { buttonsOf, postgresSchema, startTestBot, TEST_DATABASES, type TestBot } from "./helpers/bot.js";
+import { buttonsOf, startTestBot, TEST_DATABASES, type TestBot, testDatabase } from "./helpers/bot.js";
 import { imMessageEvent, nextTs, sendAction, sendCommand, sendEvent } from "./helpers/slack-requests.js";
 
 /** Issue 17, items 4 and 13: what a knowledge gap keeps, and how often one person's 👎 counts. */
@@ -77,12 +74,7 @@ describe.each(TEST_DATABASES)("migration 0004 cleans the gaps stored before ($na
   let url: string;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    if (postgresUrl) ({ url, drop } = await postgresSchema(postgresUrl));
-    else {
-      const dir = mkdtempSync(join(tmpdir(), "em-focus-migrate-"));
-      url = join(dir, "old.db");
-      drop = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ url, drop } = await testDatabase(postgresUrl, "em-focus-migrate"));
   });
   afterAll(async () => drop());
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
 import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
-import { postgresSchema, TEST_BOT_TOKEN, TEST_DATABASES } from "./helpers/bot.js";
+import { TEST_BOT_TOKEN, TEST_DATABASES, testDatabase } from "./helpers/bot.js";
 import {
   acceptedByChannel,
   at,
@@ -32,15 +29,7 @@ describe.each(TEST_DATABASES)(
 
     beforeEach(async () => {
       fake = await startFakeSlack({ tokens: [TEST_BOT_TOKEN] });
-      if (postgresUrl) {
-        const schema = await postgresSchema(postgresUrl);
-        databaseUrl = schema.url;
-        cleanup = schema.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), "em-focus-reconcile-"));
-        databaseUrl = join(dir, "em-focus.db");
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      ({ url: databaseUrl, drop: cleanup } = await testDatabase(postgresUrl, "em-focus-reconcile"));
       store = await openStore(databaseUrl);
     });
     afterEach(async () => {

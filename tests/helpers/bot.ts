@@ -8,10 +8,10 @@ import { loadLibrary } from "../../src/content/load.js";
 import type { MatcherOptions } from "../../src/match/matcher.js";
 import { passRenderers } from "../../src/slack/views/pass-renderers.js";
 import { type FakeSlack, startFakeSlack } from "../../test-support/fake-slack.js";
-import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL } from "./postgres.js";
+import { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL, testDatabase } from "./postgres.js";
 import type { AppTarget } from "./slack-requests.js";
 
-export { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL };
+export { postgresSchema, TEST_DATABASES, TEST_POSTGRES_URL, testDatabase };
 
 export const TEST_BOT_TOKEN = "xoxb-test-bot-token";
 export const TEST_SIGNING_SECRET = "test-signing-secret";

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /*
  * The one PostgreSQL set-up of the tests (and the benchmarks): suites run on SQLite always and also
  * on the PostgreSQL server named by TEST_DATABASE_URL when it is set, each in a schema of its own.
@@ -36,4 +40,17 @@ export async function postgresSchema(
   const scoped = new URL(serverUrl);
   scoped.searchParams.set("options", `-c search_path=${schema}`);
   return { url: scoped.toString(), drop: () => run(`drop schema if exists "${schema}" cascade`) };
+}
+
+/**
+ * A database for one suite: a fresh SQLite file in a temporary folder, or a schema of its own on
+ * `postgresUrl` when given. `drop` removes it.
+ */
+export async function testDatabase(
+  postgresUrl: string | undefined,
+  name = "em-focus",
+): Promise<{ url: string; drop(): Promise<void> }> {
+  if (postgresUrl) return postgresSchema(postgresUrl);
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  return { url: join(dir, `${name}.db`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
