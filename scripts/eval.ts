@@ -23,10 +23,12 @@ import {
   evaluate,
   type LabelledQuestion,
   leakedExamples,
+  matcherPredictions,
   objective,
-  type Prediction,
+  type Predicted,
   parseLabelledQuestions,
   plainMiniSearch,
+  plainPredictions,
   ratio,
   type Score,
 } from "../src/match/evaluate.js";
@@ -62,13 +64,11 @@ const started = performance.now();
 const cv = crossValidate(library, tune);
 const matcher = new Matcher(library);
 const heldOut = flag("--cv-only") ? [] : holdout;
-const held = predictionsOf(matcher, heldOut);
+const held = matcherPredictions(matcher, heldOut);
 const plain = plainMiniSearch(library.sections);
-const plainOf = (qs: LabelledQuestion[]) =>
-  qs.map((question) => ({ question, prediction: { section: plain(question.question), alternatives: [] } }));
+const plainHeld = plainPredictions(plain, heldOut);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
-type Predicted = { question: LabelledQuestion; prediction: Prediction };
 function part(predicted: Predicted[], keep: (q: LabelledQuestion) => boolean): Evaluation {
   return evaluate(predicted.filter((p) => keep(p.question)));
 }
@@ -79,8 +79,8 @@ const columns: [string, Evaluation][] = [
   ["real clear: held out", part(held, (q) => isReal(q) && isClear(q))],
   ["real all: CV", part(cv.predictions, isReal)],
   ["real all: held out", part(held, isReal)],
-  ["MiniSearch: written held out", part(plainOf(heldOut), (q) => !isReal(q))],
-  ["MiniSearch: real held out", part(plainOf(heldOut), isReal)],
+  ["MiniSearch: written held out", part(plainHeld, (q) => !isReal(q))],
+  ["MiniSearch: real held out", part(plainHeld, isReal)],
 ];
 
 function pct(score: Score | undefined): string {
@@ -165,23 +165,6 @@ if (flag("--holdout-misses")) {
   console.log("\nconfusions, held out (expected → got)");
   printConfusions(evaluate(held));
   printMisses("held-out misses", evaluate(held));
-}
-
-function predictionsOf(m: Matcher, qs: LabelledQuestion[]): Predicted[] {
-  const evaluation = qs.map((question) => {
-    const decision = m.decide(question.question);
-    const id = (key: { id: string }) => key.id;
-    return {
-      question,
-      prediction: decision
-        ? {
-            section: id(decision.best.section),
-            alternatives: decision.alternatives.map((a) => id(a.section)),
-          }
-        : { section: null, alternatives: [] },
-    };
-  });
-  return evaluation;
 }
 
 function printConfusions(evaluation: Evaluation) {

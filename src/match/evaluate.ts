@@ -42,6 +42,12 @@ export interface Prediction {
   alternatives: string[];
 }
 
+/** A question with what an answerer said to it. */
+export interface Predicted {
+  question: LabelledQuestion;
+  prediction: Prediction;
+}
+
 /** The raw ranking of one question, kept so thresholds can be swept without matching again. */
 export interface Ranked {
   question: LabelledQuestion;
@@ -98,9 +104,7 @@ export function decide(
 const decideWith = (ranking: Ranked["ranking"], t: Thresholds) =>
   decide(ranking, t.minConfidence, t.alternativeShare, t.closestConfidence);
 
-export function evaluate(
-  predictions: readonly { question: LabelledQuestion; prediction: Prediction }[],
-): Evaluation {
+export function evaluate(predictions: readonly Predicted[]): Evaluation {
   const result: Evaluation = {
     inScope: { correct: 0, total: 0 },
     offTopic: { correct: 0, total: 0 },
@@ -349,13 +353,13 @@ export function crossValidate(
   options: MatcherOptions = {},
   k = 5,
 ): {
-  predictions: { question: LabelledQuestion; prediction: Prediction }[];
+  predictions: Predicted[];
   evaluation: Evaluation;
   chosen: Thresholds[];
   ranked: Ranked[];
 } {
   const { ranked, folds } = crossValidatedRankings(library, tune, options, k);
-  const predictions: { question: LabelledQuestion; prediction: Prediction }[] = [];
+  const predictions: Predicted[] = [];
   const chosen: Thresholds[] = [];
   for (let fold = 0; fold < k; fold++) {
     const thresholds = bestThresholds(ranked.filter((_, i) => folds[i] !== fold));
@@ -370,21 +374,24 @@ export function crossValidate(
 
 /** The shipped matcher (all content and examples) on the given questions. */
 export function evaluateMatcher(matcher: Matcher, questions: readonly LabelledQuestion[]): Evaluation {
+  return evaluate(matcherPredictions(matcher, questions));
+}
+
+/** What the shipped matcher answers to each question. */
+export function matcherPredictions(matcher: Matcher, questions: readonly LabelledQuestion[]): Predicted[] {
   const id = idOf(matcher.sections);
-  return evaluate(
-    questions.map((question) => {
-      const decision = matcher.decide(question.question);
-      return {
-        question,
-        prediction: decision
-          ? {
-              section: id(sectionKey(decision.best.section)),
-              alternatives: decision.alternatives.map((m) => id(sectionKey(m.section))),
-            }
-          : { section: null, alternatives: [] },
-      };
-    }),
-  );
+  return questions.map((question) => {
+    const decision = matcher.decide(question.question);
+    return {
+      question,
+      prediction: decision
+        ? {
+            section: id(sectionKey(decision.best.section)),
+            alternatives: decision.alternatives.map((m) => id(sectionKey(m.section))),
+          }
+        : { section: null, alternatives: [] },
+    };
+  });
 }
 
 /** MiniSearch as it comes: default tokenizer and options, no aliases; any hit is an answer. */
@@ -403,12 +410,18 @@ export function evaluatePlain(
   answer: (question: string) => string | null,
   questions: readonly LabelledQuestion[],
 ) {
-  return evaluate(
-    questions.map((question) => ({
-      question,
-      prediction: { section: answer(question.question), alternatives: [] },
-    })),
-  );
+  return evaluate(plainPredictions(answer, questions));
+}
+
+/** What an answerer without alternatives (plain MiniSearch) says to each question. */
+export function plainPredictions(
+  answer: (question: string) => string | null,
+  questions: readonly LabelledQuestion[],
+): Predicted[] {
+  return questions.map((question) => ({
+    question,
+    prediction: { section: answer(question.question), alternatives: [] },
+  }));
 }
 
 /** Example questions that are also held-out questions: must be none, or the held-out figures lie. */
