@@ -16,15 +16,13 @@
  */
 import { readFileSync } from "node:fs";
 import { loadLibrary } from "../src/content/load.js";
+import { bestThresholds, crossValidate, objective } from "../src/match/cross-validate.js";
 import {
-  bestThresholds,
-  crossValidate,
   type Evaluation,
   evaluate,
   type LabelledQuestion,
   leakedExamples,
   matcherPredictions,
-  objective,
   type Predicted,
   parseLabelledQuestions,
   plainMiniSearch,

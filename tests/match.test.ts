@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import { answerQuestion } from "../src/match/answer.js";
+import { crossValidate, stratifiedFolds } from "../src/match/cross-validate.js";
 import {
-  crossValidate,
   decide,
   evaluate,
   evaluateMatcher,
@@ -14,7 +14,6 @@ import {
   parseLabelledQuestions,
   plainMiniSearch,
   ratio,
-  stratifiedFolds,
 } from "../src/match/evaluate.js";
 import { Matcher } from "../src/match/matcher.js";
 import { cleanQuestion, MAX_QUESTION_CHARS } from "../src/match/question.js";

@@ -1,13 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
+import { foldsOf, pageFolds, pageOf } from "../src/match/cross-validate.js";
 import {
   evaluateMatcher,
   evaluatePlain,
-  foldsOf,
   leakedExamples,
-  pageFolds,
-  pageOf,
   parseLabelledQuestions,
   plainMiniSearch,
   ratio,
