@@ -513,6 +513,16 @@ describe("labelled examples (examples.jsonl)", () => {
     ]);
   });
 
+  it("takes the address a real question was asked at, and only an http(s) one", () => {
+    const library = load('{"question":"q","section":"narrow","url":"https://forum.example/t/1"}');
+    expect(library.examples).toEqual([{ question: "q", section: "levels#narrow" }]);
+    for (const url of ['"ftp://x.example/1"', '"see the forum"', "3"]) {
+      expect(broken(`{"question":"q","section":"narrow","url":${url}}`).reason).toContain(
+        '"url", when given, must be the http(s) address',
+      );
+    }
+  });
+
   it("is optional", () => {
     expect(loadLibrary(folder({ "levels.md": ARTICLE })).examples).toEqual([]);
   });

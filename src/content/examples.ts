@@ -82,11 +82,7 @@ export function parseExamples(file: string, source: string, sections: readonly S
       throw new ContentError(where, `the same question is already on line ${earlier}`);
     }
     seen.set(key, index + 1);
-    examples.push({
-      question: question.trim(),
-      section: target ? sectionKey(target) : null,
-      ...(typeof url === "string" ? { url } : {}),
-    });
+    examples.push({ question: question.trim(), section: target ? sectionKey(target) : null });
   });
   return examples;
 }

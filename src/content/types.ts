@@ -67,8 +67,6 @@ export interface Example {
   readonly question: string;
   /** `<article>#<section id>` of the answer, or null when the library has no guidance on it. */
   readonly section: string | null;
-  /** Where a real person asked it, for questions copied from public pages. */
-  readonly url?: string;
 }
 
 export interface Library {
