@@ -188,7 +188,7 @@ function tuneTrainingNumbers() {
   const grid: MatcherOptions[] = [];
   const axes: Record<string, number[]> = JSON.parse(
     process.env.GRID ??
-      '{"searchWeight":[0.25,0.5,0.75],"l2":[3e-5,1e-4,3e-4],"textWeight":[0.25,0.5,1],"epochs":[20,30,50]}',
+      '{"l2":[1e-4,3e-4,1e-3,3e-3],"textWeight":[0.5,1,2],"epochs":[20,30]}',
   );
   let points: MatcherOptions[] = [{}];
   for (const [name, values] of Object.entries(axes)) {
