@@ -460,6 +460,19 @@ describe.each(TEST_DATABASES)(
       });
     });
 
+    describe("/em-focus focus with what is not a level", () => {
+      it.each(["sideways", "<@U0OTHER>", "narrow\u0000wide", "x".repeat(3000)])(
+        "says which levels it takes for %j and stores nothing",
+        async (word) => {
+          const user = "U0BADFOCUS";
+          const reply = await command(`focus ${word}`, user);
+          expect(String(reply.text)).toContain("/em-focus focus narrow");
+          expect(String(reply.text).length).toBeLessThan(500);
+          await expect(store.getIntendedFocus(TEAM, user)).resolves.toBeUndefined();
+        },
+      );
+    });
+
     describe("/em-focus forget-me", () => {
       it("asks first, then deletes the person's subscription, prompts, answers and feedback and refreshes Home", async () => {
         const user = "U0FORGET";
