@@ -187,8 +187,7 @@ function printMisses(title: string, evaluation: Evaluation) {
 function tuneTrainingNumbers() {
   const grid: MatcherOptions[] = [];
   const axes: Record<string, number[]> = JSON.parse(
-    process.env.GRID ??
-      '{"l2":[1e-4,3e-4,1e-3,3e-3],"textWeight":[0.5,1,2],"epochs":[20,30]}',
+    process.env.GRID ?? '{"l2":[1e-4,3e-4,1e-3,3e-3],"textWeight":[0.5,1,2],"epochs":[20,30]}',
   );
   let points: MatcherOptions[] = [{}];
   for (const [name, values] of Object.entries(axes)) {
