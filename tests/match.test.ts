@@ -518,6 +518,10 @@ describe("regressions and known misses", () => {
     ["i miss codding", "ic"],
     ["I miss programing", "ic"],
     ["compensaton for managers vs engineers", "engineering-management-is-not-a-promotion"],
+    // Two neighbouring letters swapped: one slip of the fingers, though an edit distance counts two.
+    ["is managemnet a promotion", "engineering-management-is-not-a-promotion"],
+    ["how long does onbaording take", "onboarding-takes-two-years"],
+    ["is engineering managment a promtoion", "engineering-management-is-not-a-promotion"],
   ])("typo %j → %s", (question, id) => {
     expect(best(question)).toBe(id);
   });
