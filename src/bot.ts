@@ -58,7 +58,16 @@ export async function startBot(
   const store = deferStore(opening);
   const problems = new Problems();
   const gaps = createGapRecorder(store, logger, config.recordGaps);
-  const deps = { library, matcher, store, logger, now: () => new Date(), problems, gaps };
+  const deps = {
+    library,
+    matcher,
+    store,
+    logger,
+    now: () => new Date(),
+    problems,
+    gaps,
+    agentView: config.agentView,
+  };
   const slack = createSlackApp(config, settings, deps);
   try {
     await slack.start();

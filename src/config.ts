@@ -52,6 +52,11 @@ export interface Config {
   playgroundHost: string;
   /** `RECORD_GAPS=off` stops recording unanswered and 👎 questions (no user ids are ever kept). */
   recordGaps: boolean;
+  /**
+   * `SLACK_AGENT_VIEW=on`: the app uses Slack's Agent messaging experience (`features.agent_view`):
+   * the Messages tab gets the suggested prompts and questions there are answered as in the panel.
+   */
+  agentView: boolean;
   /** `RETENTION_DAYS`: answers, notes, deliveries and channel summaries older than this are deleted. */
   retentionDays: number;
   /** `SUMMARY_DELAY_HOURS`: how long after a channel prompt its summary is posted (24: the next morning). */
@@ -212,6 +217,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (gapsText !== "on" && gapsText !== "off") {
     problems.push({ variable: "RECORD_GAPS", message: `must be on or off, got "${env.RECORD_GAPS}"` });
   }
+  const agentViewText = env.SLACK_AGENT_VIEW?.trim().toLowerCase() || "off";
+  if (agentViewText !== "on" && agentViewText !== "off") {
+    problems.push({
+      variable: "SLACK_AGENT_VIEW",
+      message: `must be on or off (on when the manifest has features.agent_view), got "${env.SLACK_AGENT_VIEW?.slice(0, 40)}"`,
+    });
+  }
   const validPort = Number.isInteger(port) && port >= 0 && port < 65_535;
   const playgroundPortText = env.PLAYGROUND_PORT?.trim() || String(validPort && port !== 0 ? port + 1 : 0);
   const playgroundPort = Number(playgroundPortText);
@@ -277,6 +289,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playgroundPort,
     playgroundHost,
     recordGaps: gapsText === "on",
+    agentView: agentViewText === "on",
     retentionDays,
     summaryDelayHours,
   };

@@ -3,8 +3,11 @@
  * fake-slack.ts. Arguments are checked as Slack documents them:
  * - setStatus: `channel_id`, `thread_ts`, `status` required (an empty status clears it);
  *   `loading_messages` at most 10.
- * - setSuggestedPrompts: `channel_id`, `thread_ts`, `prompts` required; at most four prompts, each
- *   with a `title` and a `message`; optional `title`.
+ * - setSuggestedPrompts: `channel_id`, `prompts` required; at most four prompts, each with a `title`
+ *   and a `message`; optional `title`. `thread_ts` is required in the legacy assistant panel
+ *   (`assistant_view`); under the Agent messaging experience (`agent_view`) it may be left out, and the
+ *   prompts are pinned to the top of the app's Messages tab (bolt-js "adding agent features" docs).
+ *   What Slack answers a legacy app that leaves it out is not documented: `invalid_arguments` here.
  * - setTitle: `channel_id`, `thread_ts`, `title` required.
  * Assistant threads live in the app's DM with the person (an IM, `D…`); `thread_ts` is a Slack ts.
  * Slack clears a thread's status when the app replies in it: `messagePosted` models that.
@@ -38,10 +41,15 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === "string" && value.trim() !== "";
 }
 
-/** Per-thread state the assistant methods keep: status and title. */
+/** The app's AI experience, as its manifest sets it: the legacy panel or the Messages tab. */
+export type MessagingExperience = "assistant_view" | "agent_view";
+
+/** Per-thread state the assistant methods keep: status and title; per DM, the Messages tab's prompts. */
 export class FakeAssistantThreads {
   private readonly statuses = new Map<string, string>();
   private readonly titles = new Map<string, string>();
+  private readonly tabPrompts = new Map<string, { title?: string; prompts: unknown[] }>();
+  experience: MessagingExperience = "assistant_view";
 
   /** The handler for an `assistant.threads.*` method, or undefined for any other method. */
   handler(method: string): ((args: Args) => Result) | undefined {
@@ -66,6 +74,11 @@ export class FakeAssistantThreads {
     return this.titles.get(`${channel}:${threadTs}`);
   }
 
+  /** The suggested prompts pinned to a DM's Messages tab (agent_view), if any. */
+  messagesTabPrompts(channel: string): { title?: string; prompts: unknown[] } | undefined {
+    return this.tabPrompts.get(channel);
+  }
+
   /** The app replied in a thread: Slack removes the status there. */
   messagePosted(channel: string, threadTs: string | undefined): void {
     if (threadTs !== undefined) this.statuses.delete(`${channel}:${threadTs}`);
@@ -74,6 +87,8 @@ export class FakeAssistantThreads {
   reset(): void {
     this.statuses.clear();
     this.titles.clear();
+    this.tabPrompts.clear();
+    this.experience = "assistant_view";
   }
 
   /** channel_id and thread_ts: required; then the errors Slack gives for a wrong channel or thread. */
@@ -127,6 +142,17 @@ export class FakeAssistantThreads {
     }
     if (args.title !== undefined && typeof args.title !== "string") {
       problems.push("must be a string [json-pointer:/title]");
+    }
+    if (args.thread_ts === undefined && this.experience === "agent_view") {
+      if (!nonEmpty(args.channel_id)) problems.push("missing required field: channel_id");
+      if (problems.length > 0) return invalid(problems);
+      const channel = args.channel_id as string;
+      if (!channel.startsWith("D")) return { ok: false, error: "channel_not_found" };
+      this.tabPrompts.set(channel, {
+        prompts: prompts as unknown[],
+        ...(typeof args.title === "string" ? { title: args.title } : {}),
+      });
+      return { ok: true };
     }
     const key = this.thread(args, problems);
     return typeof key === "string" ? { ok: true } : key;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FakeAssistantThreads, validateContextActions } from "./fake-assistant.js";
+import { FakeAssistantThreads, type MessagingExperience, validateContextActions } from "./fake-assistant.js";
 import {
   BOT_ID,
   BOT_NAME,
@@ -125,6 +125,10 @@ export interface FakeSlack {
   /** The assistant status shown in a thread now (cleared by `""` or by the app's reply there). */
   assistantStatus(channel: string, threadTs: string): string | undefined;
   assistantTitle(channel: string, threadTs: string): string | undefined;
+  /** The app's AI experience (default `assistant_view`; `reset` restores it). */
+  setMessagingExperience(experience: MessagingExperience): void;
+  /** The suggested prompts pinned to a DM's Messages tab (agent_view), if any. */
+  messagesTabPrompts(channel: string): { title?: string; prompts: unknown[] } | undefined;
   setUser(id: string, user: Partial<FakeUser>): void;
   setChannel(id: string, channel: Partial<FakeChannel>): void;
   /** Replace the default answer of a method; returns an undo function. */
@@ -572,6 +576,14 @@ class FakeSlackServer implements FakeSlack {
 
   assistantTitle(channel: string, threadTs: string): string | undefined {
     return this.assistant.title(channel, threadTs);
+  }
+
+  setMessagingExperience(experience: MessagingExperience): void {
+    this.assistant.experience = experience;
+  }
+
+  messagesTabPrompts(channel: string): { title?: string; prompts: unknown[] } | undefined {
+    return this.assistant.messagesTabPrompts(channel);
   }
 
   thread(channel: string, threadTs: string): SlackMessage[] | undefined {

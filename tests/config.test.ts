@@ -56,6 +56,7 @@ describe("readConfig", () => {
       playgroundPort: 3001,
       playgroundHost: "127.0.0.1",
       recordGaps: true,
+      agentView: false,
       retentionDays: 730,
       summaryDelayHours: 24,
     });
@@ -163,6 +164,15 @@ describe("readConfig", () => {
       .problems.map((p) => p.variable)
       .sort();
     expect(problems).toEqual(["PLAYGROUND", "PLAYGROUND_PORT", "RECORD_GAPS"]);
+  });
+
+  // Issue 19, item 8: the Messages tab as the agent's surface, when the manifest has agent_view.
+  it("reads SLACK_AGENT_VIEW as on or off, and names it when it is neither", () => {
+    expect(readConfig({ SLACK_AGENT_VIEW: " On " }).agentView).toBe(true);
+    expect(readConfig({ SLACK_AGENT_VIEW: "off" }).agentView).toBe(false);
+    const problems = configError(() => readConfig({ SLACK_AGENT_VIEW: "agent_view" })).problems;
+    expect(problems.map((p) => p.variable)).toEqual(["SLACK_AGENT_VIEW"]);
+    expect(problems[0]?.message).toContain("features.agent_view");
   });
 
   // Issue 17, item 5: "Production" or "prod" fell through to the playground, served to the network.

@@ -108,6 +108,38 @@ describe("fake Slack: assistant.threads.*", () => {
     expect(await errorOf(call)).toBe(error);
   });
 
+  describe("under agent_view (the Messages tab)", () => {
+    it("pins prompts to the DM without a thread_ts", async () => {
+      fake.setMessagingExperience("agent_view");
+      await client().assistant.threads.setSuggestedPrompts({
+        channel_id: "DU0ASKER",
+        title: "Try",
+        prompts: [prompt(1), prompt(2)],
+      });
+      expect(fake.messagesTabPrompts("DU0ASKER")).toEqual({ title: "Try", prompts: [prompt(1), prompt(2)] });
+      // A thread's prompts still work as in the panel.
+      await client().assistant.threads.setSuggestedPrompts({ ...thread(), prompts: [prompt(3)] });
+      fake.reset();
+      expect(fake.messagesTabPrompts("DU0ASKER")).toBeUndefined();
+    });
+
+    it.each([
+      ["in a channel", { channel_id: "C0TEST", prompts: [prompt(1)] }, "channel_not_found"],
+      ["without channel_id", { prompts: [prompt(1)] }, "invalid_arguments"],
+      ["five prompts", { channel_id: "DU0A", prompts: [1, 2, 3, 4, 5].map(prompt) }, "invalid_arguments"],
+      [
+        "a prompt without a title",
+        { channel_id: "DU0A", prompts: [{ title: "", message: "M" }] },
+        "invalid_arguments",
+      ],
+    ])("refuses prompts without a thread %s", async (_name, args, error) => {
+      fake.setMessagingExperience("agent_view");
+      const call = client().apiCall("assistant.threads.setSuggestedPrompts", args as Record<string, unknown>);
+      expect(await errorOf(call)).toBe(error);
+      expect(fake.messagesTabPrompts("DU0A")).toBeUndefined();
+    });
+  });
+
   it("checks context_actions and feedback_buttons in messages", () => {
     const feedback = (positive: unknown) => ({
       type: "feedback_buttons",

@@ -103,28 +103,28 @@ describe("suggested prompts in front matter", () => {
   });
 });
 
-describe("manifest.yml and the assistant panel", () => {
+describe("manifest.yml and agent messaging", () => {
   // gray-matter is how the project reads YAML; the manifest is wrapped as front matter to use it.
   const manifest = matter(
     `---\n${readFileSync(fileURLToPath(new URL("../manifest.yml", import.meta.url)), "utf8")}\n---\n`,
   ).data as {
-    features: { assistant_view?: { assistant_description?: string; suggested_prompts?: unknown } };
+    features: { agent_view?: { agent_description?: string }; assistant_view?: unknown };
     oauth_config: { scopes: { bot: string[] } };
     settings: { event_subscriptions: { bot_events: string[] } };
   };
 
-  it("turns the panel on with a description and the content's suggested prompts", () => {
-    const view = manifest.features.assistant_view;
-    expect(view?.assistant_description).toMatch(/\w/);
-    const content = loadLibrary(CONTENT).articles.flatMap((a) => a.suggestedPrompts ?? []);
-    expect(view?.suggested_prompts).toEqual(content.map(({ title, message }) => ({ title, message })));
+  // Issue 19, item 8: new apps get agent_view (assistant_view is legacy); the prompts come from the
+  // content through the API, so the manifest carries none to drift from it.
+  it("turns on the Agent messaging experience with a description, not the legacy panel", () => {
+    expect(manifest.features.agent_view?.agent_description).toMatch(/\w/);
+    expect(manifest.features.assistant_view).toBeUndefined();
   });
 
-  it("asks for the panel's scope and events", () => {
+  it("asks for agent messaging's scope and events, and not the legacy panel's events", () => {
     expect(manifest.oauth_config.scopes.bot).toContain("assistant:write");
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["chat:write", "im:history"]));
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(["assistant_thread_started", "assistant_thread_context_changed", "message.im"]),
-    );
+    const events = manifest.settings.event_subscriptions.bot_events;
+    expect(events).toEqual(expect.arrayContaining(["app_home_opened", "message.im"]));
+    expect(events).not.toContain("assistant_thread_started");
   });
 });

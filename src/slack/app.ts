@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type CustomRoute, type LogLevel } from "@slack/bolt";
 import type { Config, SlackSettings } from "../config.js";
 import { webClientOptions } from "../slack-client.js";
+import { isPostgresUrl } from "../store/url.js";
 import { articlePage } from "./article-page.js";
-import { RecentEvents } from "./dedupe.js";
+import { eventMemory } from "./dedupe.js";
 import type { BotDeps } from "./deps.js";
 import { storeErrorIn, tellPersonItFailed } from "./failures.js";
 import { registerListeners } from "./listeners/index.js";
@@ -96,11 +97,12 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
   const routesServer =
     settings.mode === "socket" ? bindSocketModeRoutes(app, config.host ?? "127.0.0.1") : null;
 
-  const recent = new RecentEvents();
-  // Slack resends an event it believes failed; the same event_id must never be answered twice.
+  // Slack resends an event it believes failed; the same event_id must never be answered twice, also
+  // when the retry reaches another instance sharing the PostgreSQL database.
+  const recent = eventMemory(isPostgresUrl(config.databaseUrl), deps.store, deps.logger);
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && !recent.firstTime(eventId)) {
+    if (typeof eventId === "string" && !(await recent.firstTime(eventId))) {
       deps.logger.debug(`Ignoring repeated delivery of event ${eventId}`);
       return;
     }

@@ -16,6 +16,8 @@ export interface BotDeps {
   problems?: Problems;
   /** Records knowledge gaps (unanswered questions, 👎); absent or a no-op with RECORD_GAPS=off. */
   gaps?: GapRecorder;
+  /** The Messages tab is the agent's surface (`SLACK_AGENT_VIEW=on`, manifest `agent_view`). */
+  agentView?: boolean;
 }
 
 /**

@@ -217,6 +217,26 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "0019_event_claims": {
+    // Issue 19, item 7: Slack events claimed by one of several app processes sharing PostgreSQL, so
+    // a retry that lands on another process is not answered again (src/store/event-claims.ts).
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("event_claims")
+        .addColumn("key", "text", (col) => col.primaryKey())
+        .addColumn("claimed_at", "bigint", (col) => col.notNull())
+        .addColumn("expires_at", "bigint", (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex("event_claims_expires_at_idx")
+        .on("event_claims")
+        .columns(["expires_at"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable("event_claims").ifExists().execute();
+    },
+  },
 };
 
 /** Rewrites every stored gap question as `privateQuestion` leaves it, a page of rows at a time. */

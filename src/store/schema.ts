@@ -14,6 +14,15 @@ export interface Database {
   intended_focus: IntendedFocusTable;
   summary_name_optins: SummaryNameOptinsTable;
   team_summaries: TeamSummariesTable;
+  event_claims: EventClaimsTable;
+}
+
+/** A Slack event some app process has taken on (see event-claims.ts); deleted once expired. */
+export interface EventClaimsTable {
+  /** The event's `event_id`. */
+  key: string;
+  claimed_at: number;
+  expires_at: number;
 }
 
 /** The level a person means to focus on; off (no row) until they choose one. */

@@ -4,6 +4,7 @@ import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
 import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
 import * as claims from "./delivery-claims.js";
+import * as eventClaims from "./event-claims.js";
 import type { FeedbackInput, Vote } from "./feedback.js";
 import * as feedback from "./feedback.js";
 import type { Gap, GapInput } from "./gaps.js";
@@ -145,6 +146,11 @@ export interface Store {
   listGaps(since: Date, limit?: number): Promise<Gap[]>;
   pruneGaps(now: Date): Promise<number>;
 
+  /** Claims a Slack event for this process until `expiresAt`: false when another already has it. */
+  claimEvent(key: string, now: Date, expiresAt: Date): Promise<boolean>;
+  /** Deletes the event claims expired at `now`; returns how many. */
+  sweepEventClaims(now: Date): Promise<number>;
+
   /** Deletes every row about the person; channel subscriptions they set up lose their name. */
   forgetUser(teamId: string, userId: string): Promise<ForgetReport>;
   health(): Promise<StoreHealth>;
@@ -250,6 +256,9 @@ export function createStore(
     recordGaps: (inputs) => gaps.recordGaps(db, inputs),
     listGaps: (since, limit) => gaps.listGaps(db, since, limit),
     pruneGaps: (now) => gaps.pruneGaps(db, now),
+
+    claimEvent: (key, now, expiresAt) => eventClaims.claimEvent(db, key, now, expiresAt),
+    sweepEventClaims: (now) => eventClaims.sweepEventClaims(db, now),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
     health: () => storeHealth(db, dialect, healthDeadlineMs, verifyFile),

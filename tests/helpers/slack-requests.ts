@@ -310,8 +310,12 @@ export function imMessageEvent(fields: MessageEventFields): SlackEvent {
   };
 }
 
-export function appHomeOpenedEvent(user: string = DEFAULT_USER_ID): SlackEvent {
-  return { type: "app_home_opened", user, channel: `D${user}`, tab: "home", event_ts: nextTs() };
+/** The person opened the app's Home tab, or its Messages tab (the agent's surface under agent_view). */
+export function appHomeOpenedEvent(
+  user: string = DEFAULT_USER_ID,
+  tab: "home" | "messages" = "home",
+): SlackEvent {
+  return { type: "app_home_opened", user, channel: `D${user}`, tab, event_ts: nextTs() };
 }
 
 export function urlVerificationBody(challenge: string): string {

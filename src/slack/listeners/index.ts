@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { titledThreads } from "../assistant.js";
 import type { BotDeps } from "../deps.js";
 import { stripControl } from "../text.js";
 import { registerActions } from "./actions/index.js";
@@ -75,9 +76,12 @@ export function registerListeners(app: App, deps: BotDeps): Listeners {
     await next();
   });
   registerCommands(app, deps);
+  // Threads already titled, shared by the panel and the Messages tab (agent_view), whose follow-ups
+  // reach the panel's Assistant: a follow-up never renames the thread its question named.
+  const titled = titledThreads();
   // Before the DM listener: the panel's Assistant takes DM thread messages so they are answered once.
-  registerAssistant(app, listeners, deps);
-  registerEvents(app, deps);
+  registerAssistant(app, listeners, deps, titled);
+  registerEvents(app, deps, titled);
   registerActions(listeners, deps);
   registerViews(listeners, deps);
   return listeners;

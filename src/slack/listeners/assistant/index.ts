@@ -6,9 +6,9 @@ import {
   recordPanelFeedback,
   startPanelThread,
   threadReader,
-  titledThreads,
 } from "../../assistant.js";
 import { ThreadContextStore } from "../../assistant-context.js";
+import type { RecentEvents } from "../../dedupe.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import { ASSISTANT_ACTIONS } from "../../views/assistant.js";
 import type { Listeners } from "../registry.js";
@@ -23,8 +23,7 @@ function str(value: unknown): string | undefined {
  * in DM threads, where title and status simply fail) are answered here, top-level DMs by the
  * `message` listener. Without the panel feature in the app's settings Slack sends no assistant events.
  */
-export function registerAssistant(app: App, listeners: Listeners, deps: BotDeps): void {
-  const titled = titledThreads();
+export function registerAssistant(app: App, listeners: Listeners, deps: BotDeps, titled: RecentEvents): void {
   app.assistant(
     new Assistant({
       threadContextStore: new ThreadContextStore(),
