@@ -162,6 +162,11 @@ export class Classifier {
     return out;
   }
 
+  /** Each class's learned bias (its prior, in log-odds), a copy. */
+  biases(): number[] {
+    return [...this.bias];
+  }
+
   /** How much one feature pushes towards a class rather than the others (its weight minus their mean). */
   pull(feature: string, target: number): number {
     const id = this.ids.get(feature);

@@ -1,6 +1,7 @@
 import type { Example, Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
 import { Classifier, type Example as TrainingExample } from "./classifier.js";
+import { ContentEvidence, titleHolders } from "./content-evidence.js";
 import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
 import { cleanQuestion } from "./question.js";
 import { type SearchHit, SectionSearch } from "./search.js";
@@ -48,6 +49,25 @@ export interface MatcherOptions {
   fuzzy?: number;
   /** Factor on an overview section's evidence when the question names exactly one focus level. */
   overviewWhenOneLevel?: number;
+  /** Log-evidence for a section per share of the question its own text covers (`ContentEvidence`). */
+  sectionCoverWeight?: number;
+  /** Log-evidence for a section per share of the question its article covers. */
+  articleCoverWeight?: number;
+  /**
+   * How many examples a section needs before the content's own words count half as much in telling
+   * it from the other sections of its article: well-asked sections are judged by what was learned.
+   */
+  coverExamples?: number;
+  /**
+   * How far (0-1) training evens out articles: each article's texts and examples are weighted by
+   * (the best-known article's total / this article's total) to this power.
+   */
+  articleBalance?: number;
+  /**
+   * How far (0-1) each section's learned prior is moved to the sections' mean: a section with few
+   * examples otherwise starts far behind those people asked about most.
+   */
+  priorCorrection?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
@@ -60,6 +80,11 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   textWeight: 0.5,
   fuzzy: 0.2,
   overviewWhenOneLevel: 0.2,
+  sectionCoverWeight: 5,
+  coverExamples: 20,
+  articleCoverWeight: 5,
+  articleBalance: 0.5,
+  priorCorrection: 1,
 };
 
 export interface Match {
@@ -108,6 +133,12 @@ export class Matcher {
   readonly model: TrainedModel | null = null;
   private readonly context: FeatureContext | null = null;
   private readonly searcher: SectionSearch | null = null;
+  /** Evidence from the content's own words; null for a library ranked by search alone. */
+  private readonly evidence: ContentEvidence | null = null;
+  /** Per section, the log-factor that moves its learned prior towards the sections' mean. */
+  private readonly priorShift: Float64Array;
+  /** Per section, how much the content's own words count: the fewer its examples, the more. */
+  private readonly coverScale: Float64Array;
 
   /**
    * Learns from the library's sections and its labelled examples (`content/examples.jsonl`), or
@@ -139,6 +170,25 @@ export class Matcher {
       const { known, levels } = this.model;
       this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
     }
+    this.priorShift = new Float64Array(this.sections.length);
+    const examplesOf = new Map<string, number>();
+    for (const example of library.examples) {
+      if (example.section !== null)
+        examplesOf.set(example.section, (examplesOf.get(example.section) ?? 0) + 1);
+    }
+    const k = this.options.coverExamples;
+    this.coverScale = Float64Array.from(this.sections, (section) => {
+      const n = examplesOf.get(sectionKey(section)) ?? 0;
+      return k / (k + n);
+    });
+    if (this.model) {
+      this.evidence = new ContentEvidence(this.sections, (text) => this.terms(text));
+      const bias = this.model.classifier.biases().slice(0, this.sections.length);
+      const mean = bias.reduce((sum, b) => sum + b, 0) / Math.max(1, bias.length);
+      bias.forEach((b, index) => {
+        this.priorShift[index] = this.options.priorCorrection * (mean - b);
+      });
+    }
   }
 
   /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
@@ -148,7 +198,9 @@ export class Matcher {
     const documents: { terms: Term[]; label: number; weight: number }[] = [];
     const learn = (text: string, label: number, weight: number) =>
       documents.push({ terms: this.terms(text), label, weight });
+    const titled = titleHolders(this.sections);
     this.sections.forEach((section, index) => {
+      if (titled.has(index) && section.articleTitle) learn(section.articleTitle, index, 1);
       learn(section.heading, index, 1);
       learn(section.summary, index, 1);
       for (const alias of section.aliases) learn(alias, index, 1);
@@ -171,12 +223,32 @@ export class Matcher {
       if (section.level) for (const { term } of this.terms(section.level)) levels.set(term, section.level);
     }
     const levelOf = (term: string) => levels.get(term);
+    // Each article's texts and examples count as much as the best-known article's, so an article
+    // nobody has written examples for yet is not drowned by one with thousands. A heavier text is
+    // repeated rather than given a larger step, which keeps gradient descent stable.
+    const articleWeight = new Map<string, number>();
+    for (const { label, weight, terms } of documents) {
+      const article = this.sections[label]?.article;
+      if (article !== undefined && terms.length > 0)
+        articleWeight.set(article, (articleWeight.get(article) ?? 0) + weight);
+    }
+    const heaviest = Math.max(0, ...articleWeight.values());
+    const balance = this.options.articleBalance;
     const training: TrainingExample[] = documents
       .filter(({ terms }) => terms.length > 0)
-      .map(({ terms, label, weight }) => {
+      .flatMap(({ terms, label, weight }) => {
         const own = label === offTopic ? 0 : 1;
         const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
-        return { features: questionFeatures(terms, { known, levelOf }).values, label, weight };
+        const features = questionFeatures(terms, { known, levelOf }).values;
+        const article = this.sections[label]?.article;
+        const factor =
+          article === undefined ? 1 : (heaviest / (articleWeight.get(article) ?? heaviest)) ** balance;
+        const copies = Math.max(1, Math.round(factor));
+        return Array.from({ length: copies }, () => ({
+          features,
+          label,
+          weight: (weight * factor) / copies,
+        }));
       });
     const { l2, epochs, learningRate } = this.options;
     return {
@@ -213,13 +285,20 @@ export class Matcher {
     // A question that names one level is about that level: an overview answers it only when
     // nothing else comes close.
     const namesOneLevel = [...words.keys()].some((f) => f.startsWith("level:") && f !== "level:several");
-    let total = 0;
+    const learned = Float64Array.from(this.sections, (_, index) => {
+      return (probabilities[index] as number) * Math.exp(this.priorShift[index] as number);
+    });
+    const weights = (this.evidence as ContentEvidence).reweigh(learned, terms, {
+      section: this.options.sectionCoverWeight,
+      article: this.options.articleCoverWeight,
+      scale: this.coverScale,
+    });
     const scored = this.sections.map((section, index) => {
-      let weight = probabilities[index] as number;
+      let weight = weights[index] as number;
       if (namesOneLevel && section.role === "overview") weight *= this.options.overviewWhenOneLevel;
-      total += weight;
       return { index, section, weight };
     });
+    const total = scored.reduce((sum, s) => sum + s.weight, 0);
     return scored
       .sort((a, b) => b.weight - a.weight)
       .slice(0, limit)

@@ -58,7 +58,19 @@ function fingerprint(library: Pick<Library, "sections" | "examples">, options: M
   };
   hash.update(JSON.stringify({ format: FORMAT, options: training }));
   for (const s of library.sections) {
-    hash.update(JSON.stringify([s.article, s.id, s.heading, s.summary, s.plain, s.level, s.role, s.aliases]));
+    hash.update(
+      JSON.stringify([
+        s.article,
+        s.articleTitle,
+        s.id,
+        s.heading,
+        s.summary,
+        s.plain,
+        s.level,
+        s.role,
+        s.aliases,
+      ]),
+    );
   }
   hash.update(JSON.stringify(library.examples));
   // The matcher's code: a change to features or training must not reuse an old model.
