@@ -4,6 +4,7 @@ import type { GapRecorder } from "../gaps.js";
 import type { Problems } from "../health.js";
 import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
+import type { SealedInstallations } from "./installation-store.js";
 
 /** Everything the listeners need, built once at start-up. */
 export interface BotDeps {
@@ -16,6 +17,8 @@ export interface BotDeps {
   problems?: Problems;
   /** Records knowledge gaps (unanswered questions, 👎); absent or a no-op with RECORD_GAPS=off. */
   gaps?: GapRecorder;
+  /** OAuth mode: the installs and their sealed tokens; absent with one SLACK_BOT_TOKEN. */
+  installations?: SealedInstallations;
 }
 
 /**
