@@ -107,7 +107,11 @@ export class FakeOAuth {
     if (!entry || entry.used) return { ok: false, error: "invalid_refresh_token" };
     entry.used = true;
     // The old access token stays good until it expires; the new pair replaces it.
-    const { access_token, refresh_token, expires_in } = this.tokenResponse(entry.grant);
+    // Slack's rotated tokens live 12 hours; `expiresIn` only shortens the first one.
+    const { access_token, refresh_token, expires_in } = this.tokenResponse({
+      ...entry.grant,
+      install: { ...entry.grant.install, expiresIn: 43_200 },
+    });
     return { ok: true, token_type: "bot", access_token, refresh_token, expires_in };
   }
 

@@ -136,7 +136,9 @@ export function createSlackApp(
       storeError ? "The store failed while handling a request" : "Unhandled error in a listener",
       storeError ?? error,
     );
-    // With many installs app.client has no token: the request's own install's token tells them.
+    // With many installs app.client has no token: the request's own install's token tells them;
+    // a request that was never authorized (no install) has none to tell them with.
+    if (oauth && !context?.botToken) return;
     const client =
       oauth && context?.botToken
         ? new webApi.WebClient(context.botToken, webClientOptions(settings.apiUrl ?? null, deps.logger))
