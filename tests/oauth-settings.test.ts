@@ -163,3 +163,18 @@ describe("logs", () => {
     expect(lines.join("")).not.toMatch(/xoxb-1|xoxe-1-abc|xoxb-123/);
   });
 });
+
+describe("the workspace of a click or submission", () => {
+  it("is the installing workspace for a modal opened through Slack Connect, else the payload's team or the user's", async () => {
+    const { teamOf } = await import("../src/slack/deps.js");
+    expect(
+      teamOf({
+        team: { id: "T0GUEST" },
+        user: { team_id: "T0GUEST" },
+        view: { app_installed_team_id: "T0HOST" },
+      }),
+    ).toBe("T0HOST");
+    expect(teamOf({ team: { id: "T1" }, user: { team_id: "T2" } })).toBe("T1");
+    expect(teamOf({ team: null, user: { team_id: "T2" } })).toBe("T2");
+  });
+});

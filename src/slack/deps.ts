@@ -22,9 +22,15 @@ export interface BotDeps {
 }
 
 /**
- * The workspace a click or submission comes from, from the signed payload: the payload's team, or
- * the clicker's own (org-wide installs on Enterprise Grid send no team).
+ * The workspace a click or submission comes from, from the signed payload: for a modal opened
+ * through a Slack Connect channel the workspace that installed the app (`view.app_installed_team_id`,
+ * whose token Bolt authorized it with), else the payload's team, or the clicker's own (org-wide
+ * installs on Enterprise Grid send no team).
  */
-export function teamOf(body: { team?: { id?: string } | null; user: { team_id?: string } }): string {
-  return body.team?.id ?? body.user.team_id ?? "";
+export function teamOf(body: {
+  team?: { id?: string } | null;
+  user: { team_id?: string };
+  view?: { app_installed_team_id?: string } | null;
+}): string {
+  return body.view?.app_installed_team_id || body.team?.id || body.user.team_id || "";
 }

@@ -29,9 +29,9 @@ export async function rawSql(
   try {
     db.pragma("busy_timeout = 5000");
     const prepared = db.prepare(statement);
-    return prepared.reader
-      ? (prepared.all(...params) as Record<string, unknown>[])
-      : (prepared.run(...params), []);
+    if (prepared.reader) return prepared.all(...params) as Record<string, unknown>[];
+    prepared.run(...params);
+    return [];
   } finally {
     db.close();
   }
