@@ -171,7 +171,7 @@ async function main(): Promise<DeliveryChildResult> {
       dialect: store.dialect,
       insertMs: Math.round(insertMs),
       passMs: Math.round(passMs),
-      report: { ...result },
+      report: (({ pausedInstalls: _paused, ...counts }) => counts)(result),
       rssBeforeMiB: mib(rssBefore),
       peakRssMiB: mib(peakRss),
       peakHeapUsedMiB: mib(peakHeap),

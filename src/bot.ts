@@ -14,6 +14,8 @@ import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
+import { installClients } from "./slack/install-clients.js";
+import { SealedInstallations } from "./slack/installation-store.js";
 import { passRenderers } from "./slack/views/pass-renderers.js";
 import { deferStore } from "./store/deferred.js";
 import type { Store } from "./store/types.js";
@@ -44,7 +46,7 @@ export async function startBot(
 ): Promise<RunningBot> {
   const config = readConfig(env);
   if (playgroundOnly(config, env)) return startPlaygroundOnly(config);
-  const settings = requireSlack(config, env);
+  const settings = config.oauth ?? requireSlack(config, env);
   const logger = createLogger(config.logLevel);
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
   const matcher = loadMatcher(library, overrides.matcher);
@@ -58,6 +60,7 @@ export async function startBot(
   const store = deferStore(opening);
   const problems = new Problems();
   const gaps = createGapRecorder(store, logger, config.recordGaps);
+  const installations = config.oauth ? new SealedInstallations(store, config.oauth, logger) : undefined;
   const deps = {
     library,
     matcher,
@@ -67,6 +70,7 @@ export async function startBot(
     problems,
     gaps,
     agentView: config.agentView,
+    ...(installations ? { installations } : {}),
   };
   const slack = createSlackApp(config, settings, deps);
   try {
@@ -84,13 +88,17 @@ export async function startBot(
   const scheduler = startPromptDelivery({
     store,
     client: slack.app.client,
+    ...(installations ? { clients: installClients(installations, settings.apiUrl, logger) } : {}),
     prompts,
     logger,
     ...passRenderers(library),
     retentionDays: config.retentionDays,
     summaryDelayMs: config.summaryDelayHours * 60 * 60 * 1000,
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
-    onReport: () => problems.clear("slack_token"),
+    onReport: (report) => {
+      problems.clear("slack_token");
+      problems.setPausedInstalls(new Map(Object.entries(report.pausedInstalls ?? {})));
+    },
     onError: (error) => {
       if (error instanceof SlackTokenError) problems.set("slack_token", error.message);
     },
@@ -107,7 +115,7 @@ export async function startBot(
     }
   }
   logger.info(
-    `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}: ` +
+    `em-focus is running in ${settings.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${slack.port() ?? config.port}`}${config.oauth ? " for every workspace that installs it (OAuth; installs start at /slack/install)" : ""}: ` +
       `${library.articles.length} article(s), ${library.sections.length} sections, store ${redactDatabaseUrl(config.databaseUrl)}` +
       (playground ? `; playground on ${playground.url}` : ""),
   );

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type EncryptionKey, type KeyRing, MAKE_KEY_HINT, parseKey } from "./store/token-crypto.js";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,6 +14,23 @@ export interface SlackSettings {
   signingSecret: string | null;
   /** Base URL of every Web API call; null for Slack's own. */
   apiUrl: string | null;
+}
+
+/**
+ * A distributed app (issue 19): installed by many workspaces over OAuth, each with its own token in
+ * the database, sealed under `keys`. HTTP mode only (Slack's Marketplace takes no Socket Mode app).
+ */
+export interface OAuthSettings {
+  mode: "http";
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  signingSecret: string;
+  /** Base URL of every Web API call, oauth.v2.access included; null for Slack's own. */
+  apiUrl: string | null;
+  /** `<PUBLIC_URL>/slack/oauth_redirect` when PUBLIC_URL is set; else the app settings' only one is used. */
+  redirectUri: string | null;
+  keys: KeyRing;
 }
 
 export interface Config {
@@ -38,6 +56,8 @@ export interface Config {
   instanceId: string | null;
   /** Present when SLACK_BOT_TOKEN is set; `requireSlack` says what is missing otherwise. */
   slack: SlackSettings | null;
+  /** Present in OAuth mode: SLACK_CLIENT_ID (and the rest) set, SLACK_BOT_TOKEN not. */
+  oauth?: OAuthSettings;
   /** `NODE_ENV` is `production` or `prod` (any case): missing Slack settings stay fatal, no playground in their place. */
   production: boolean;
   /** `PLAYGROUND=on`: serve the local playground beside Slack too (it always runs without Slack). */
@@ -122,6 +142,12 @@ const WHERE = {
     "the bot token (xoxb-…) the app uses for every Slack call. Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first).",
   SLACK_SIGNING_SECRET:
     "proves requests come from Slack in HTTP mode. Slack app settings → Basic Information → App Credentials → Signing Secret.",
+  SLACK_CLIENT_ID:
+    "for OAuth (many workspaces). Slack app settings → Basic Information → App Credentials → Client ID.",
+  SLACK_CLIENT_SECRET: "for OAuth. Slack app settings → Basic Information → App Credentials → Client Secret.",
+  SLACK_STATE_SECRET:
+    "signs the OAuth state that protects installs from forgery: any long random text you choose (e.g. openssl rand -hex 32).",
+  EM_FOCUS_ENCRYPTION_KEY: `seals every workspace's tokens in the database (AES-256-GCM, 32 bytes in base64): ${MAKE_KEY_HINT}. Keep it: without it the stored tokens cannot be read.`,
   SLACK_APP_TOKEN:
     "an app-level token (xapp-…) with the connections:write scope, for Socket Mode. Slack app settings → Basic Information → App-Level Tokens.",
 } as const;
@@ -209,6 +235,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     slack = { botToken, mode: appToken ? "socket" : "http", appToken, signingSecret, apiUrl };
   }
+  const oauth = botToken ? null : readOAuth(env, { signingSecret, appToken, apiUrl, publicUrl }, problems);
   const playgroundText = env.PLAYGROUND?.trim().toLowerCase() || "off";
   if (playgroundText !== "on" && playgroundText !== "off") {
     problems.push({ variable: "PLAYGROUND", message: `must be on or off, got "${env.PLAYGROUND}"` });
@@ -284,6 +311,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeouts,
     instanceId: env.EM_FOCUS_INSTANCE_ID?.trim() || null,
     slack,
+    ...(oauth ? { oauth } : {}),
     production: PRODUCTION.test(env.NODE_ENV?.trim() ?? ""),
     playground: playgroundText === "on",
     playgroundPort,
@@ -293,6 +321,79 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays,
     summaryDelayHours,
   };
+}
+
+const OAUTH_VARIABLES = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+
+/** The OAuth settings when any of them is set (then all are needed), else null. */
+function readOAuth(
+  env: NodeJS.ProcessEnv,
+  given: {
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string | null;
+    publicUrl: string | null;
+  },
+  problems: ConfigProblem[],
+): OAuthSettings | null {
+  const values = OAUTH_VARIABLES.map((name) => env[name]?.trim() ?? "");
+  if (values.every((value) => value === "")) return null;
+  const [clientId = "", clientSecret = "", stateSecret = ""] = values;
+  OAUTH_VARIABLES.forEach((name, i) => {
+    if (!values[i]) problems.push({ variable: name, message: `missing — ${WHERE[name]}` });
+  });
+  if (!given.signingSecret)
+    problems.push({ variable: "SLACK_SIGNING_SECRET", message: `missing — ${WHERE.SLACK_SIGNING_SECRET}` });
+  if (given.appToken)
+    problems.push({
+      variable: "SLACK_APP_TOKEN",
+      message:
+        "must not be set in OAuth mode: a distributed app takes Slack's requests over HTTP (remove it)",
+    });
+  const keys = readKeys(env, problems);
+  if (!keys || !clientId || !clientSecret || !stateSecret || !given.signingSecret) return null;
+  return {
+    mode: "http",
+    clientId,
+    clientSecret,
+    stateSecret,
+    signingSecret: given.signingSecret,
+    apiUrl: given.apiUrl,
+    redirectUri: given.publicUrl ? `${given.publicUrl}/slack/oauth_redirect` : null,
+    keys,
+  };
+}
+
+/** EM_FOCUS_ENCRYPTION_KEY and the EM_FOCUS_OLD_ENCRYPTION_KEYS still read (comma-separated). */
+export function readKeys(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): KeyRing | null {
+  const text = env.EM_FOCUS_ENCRYPTION_KEY?.trim();
+  if (!text) {
+    problems.push({
+      variable: "EM_FOCUS_ENCRYPTION_KEY",
+      message: `missing — ${WHERE.EM_FOCUS_ENCRYPTION_KEY}`,
+    });
+    return null;
+  }
+  let current: EncryptionKey;
+  try {
+    current = parseKey(text);
+  } catch (error) {
+    problems.push({ variable: "EM_FOCUS_ENCRYPTION_KEY", message: (error as Error).message });
+    return null;
+  }
+  const old: EncryptionKey[] = [];
+  for (const [i, part] of (env.EM_FOCUS_OLD_ENCRYPTION_KEYS ?? "").split(",").entries()) {
+    if (part.trim() === "") continue;
+    try {
+      old.push(parseKey(part));
+    } catch (error) {
+      problems.push({
+        variable: "EM_FOCUS_OLD_ENCRYPTION_KEYS",
+        message: `key ${i + 1} ${(error as Error).message}`,
+      });
+    }
+  }
+  return { current, old: old.filter((key) => key.id !== current.id) };
 }
 
 const MEMORY = /^(?:file:)?:memory:$/;
@@ -311,7 +412,11 @@ function playgroundStoreBeside(databaseUrl: string): string {
 /** Whether `npm start` serves only the playground: no Slack settings at all, and not production. */
 export function playgroundOnly(config: Config, env: NodeJS.ProcessEnv = process.env): boolean {
   return (
-    !config.production && !config.slack && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()
+    !config.production &&
+    !config.slack &&
+    !config.oauth &&
+    !env.SLACK_APP_TOKEN?.trim() &&
+    !env.SLACK_SIGNING_SECRET?.trim()
   );
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FakeAssistantThreads, type MessagingExperience, validateContextActions } from "./fake-assistant.js";
+import { FakeOAuth } from "./fake-oauth.js";
 import {
   BOT_ID,
   BOT_NAME,
@@ -108,6 +109,8 @@ export interface FakeSlack {
   readonly apiUrl: string;
   readonly calls: readonly RecordedCall[];
   readonly responses: readonly RecordedResponse[];
+  /** Slack's OAuth side: `issueCode` for an install, the tokens issued and whose they are. */
+  readonly oauth: FakeOAuth;
   callsTo(method: string): RecordedCall[];
   waitForCall(
     method: string,
@@ -478,9 +481,11 @@ class FakeSlackServer implements FakeSlack {
   private responseFailures: Array<{ status: number; body: string; remaining: number }> = [];
   private rateLimits = new Map<string, RateLimitState>();
   private readonly assistant = new FakeAssistantThreads();
+  readonly oauth: FakeOAuth;
 
   constructor(private readonly options: FakeSlackOptions) {
     this.now = options.now ?? Date.now;
+    this.oauth = new FakeOAuth(this.now);
     this.tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
     this.latencyMs = options.latencyMs ?? 0;
     this.server = createServer((req, res) => {
@@ -732,7 +737,13 @@ class FakeSlackServer implements FakeSlack {
     // Tokens are kept out of args so nothing that prints calls can leak them.
     delete args.token;
     const token = bearerToken(req) ?? bodyToken;
-    reply ??= this.decide(method, args, token);
+    reply ??=
+      method === "oauth.v2.access"
+        ? jsonReply(200, this.oauth.access(args))
+        : this.decide(method, args, token);
+    // Like tokens, the client secret and the codes never show in recorded calls.
+    for (const secret of ["client_secret", "code", "refresh_token"])
+      if (secret in args) args[secret] = "[kept out]";
     this.callLog.push({
       method,
       args,
@@ -746,6 +757,8 @@ class FakeSlackServer implements FakeSlack {
 
   private decide(method: string, args: ApiArgs, token: string | undefined): Reply {
     if (token === undefined) return jsonReply(200, fail("not_authed"));
+    if (this.oauth.issued(token) && !this.oauth.whoseToken(token))
+      return jsonReply(200, fail("token_revoked"));
     if (this.tokens !== undefined && !this.tokens.has(token)) return jsonReply(200, fail("invalid_auth"));
     const injected = this.injectedFailure(method, args);
     if (injected !== undefined) return failureReply(injected);
@@ -853,7 +866,8 @@ class FakeSlackServer implements FakeSlack {
   private defaultHandler(method: string): MethodHandler | undefined {
     switch (method) {
       case "auth.test":
-        return () =>
+        return (_args, token) =>
+          this.oauth.authTest(token) ??
           ok({
             url: `https://${TEST_TEAM_DOMAIN}.slack.com/`,
             team: "Test Team",

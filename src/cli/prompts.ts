@@ -5,6 +5,8 @@ import { loadPrompts } from "../content/prompts.js";
 import { createLogger } from "../log.js";
 import { type DeliveryReport, deliverDuePrompts } from "../prompts/deliver.js";
 import { SlackTokenError } from "../prompts/slack-errors.js";
+import { installClients } from "../slack/install-clients.js";
+import { SealedInstallations } from "../slack/installation-store.js";
 import { passRenderers } from "../slack/views/pass-renderers.js";
 import { createWebClient } from "../slack-client.js";
 import { openStore } from "../store/open.js";
@@ -12,9 +14,13 @@ import { parseOptions } from "./options.js";
 import { COMMAND_USAGE, type Io, UsageError } from "./usage.js";
 
 export function formatReport(report: DeliveryReport): string {
-  return Object.entries(report)
-    .map(([what, n]) => `${what} ${n}`)
-    .join(", ");
+  const { pausedInstalls, ...counts } = report;
+  const paused = Object.entries(pausedInstalls ?? {}).map(([install, why]) => `; paused ${install}: ${why}`);
+  return (
+    Object.entries(counts)
+      .map(([what, n]) => `${what} ${n}`)
+      .join(", ") + paused.join("")
+  );
 }
 
 /** `em-focus prompts deliver [--now <ISO time>]`: one delivery pass, as the running app does each minute. */
@@ -29,7 +35,7 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
     if (Number.isNaN(now.getTime()))
       throw new UsageError("--now must be an ISO time such as 2026-03-09T09:00:00Z", COMMAND_USAGE.prompts);
   }
-  if (!config.slack) {
+  if (!config.slack && !config.oauth) {
     throw new ConfigError([
       {
         variable: "SLACK_BOT_TOKEN",
@@ -41,12 +47,18 @@ export async function runPromptsCommand(args: string[], io: Io, config: Config):
   const logger = createLogger(config.logLevel, "em-focus prompts");
   const prompts = loadPrompts(join(config.contentDir, PROMPTS_FOLDER));
   const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
-  const client = createWebClient(config.slack.botToken, config.slack.apiUrl, logger);
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts });
+  // OAuth mode: each workspace's prompts go with its own install's token (no client of its own).
+  const oauth = config.oauth;
+  const apiUrl = config.slack?.apiUrl ?? oauth?.apiUrl ?? null;
+  const client = createWebClient(config.slack?.botToken ?? "", apiUrl, logger);
   try {
     const report = await deliverDuePrompts({
       store,
       client,
+      ...(oauth
+        ? { clients: installClients(new SealedInstallations(store, oauth, logger), apiUrl, logger) }
+        : {}),
       prompts,
       logger,
       ...passRenderers(library),

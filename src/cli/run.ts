@@ -45,6 +45,10 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
         const { runPromptsCommand } = await import("./prompts.js");
         return await runPromptsCommand(rest, io, readConfig(env));
       }
+      case "keys": {
+        const { keysCommand } = await import("./keys.js");
+        return await keysCommand(rest, io, readConfig(env), env);
+      }
       case undefined:
       case "help":
       case "--help":

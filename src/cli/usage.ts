@@ -17,6 +17,11 @@ export const COMMAND_USAGE = {
                                     subscriptions are and each delivery is claimed
     CONTENT_DIR                     the prompts in <CONTENT_DIR>/prompts (default content)
   --now <ISO time>                  deliver as if it were then, e.g. 2026-03-09T09:00:00Z`,
+  keys: `Usage:
+  em-focus keys rotate              seal every install's tokens under EM_FOCUS_ENCRYPTION_KEY
+                                    (OAuth mode). Put the new key in EM_FOCUS_ENCRYPTION_KEY and the
+                                    old one(s) in EM_FOCUS_OLD_ENCRYPTION_KEYS (comma-separated),
+                                    restart, run this, then drop the old keys.`,
   gaps: `Usage:
   em-focus gaps [--since 30d] [--json]
                                     questions the bot could not answer and answers marked 👎,

@@ -17,6 +17,8 @@ import {
 
 /** Folder under the content root that holds reflection prompts, not articles. */
 export const PROMPTS_FOLDER = "prompts";
+/** Pages the app serves as they are (the privacy policy), not articles to answer from. */
+export const PAGES_FOLDER = "pages";
 
 export interface LoadOptions {
   /** Where articles live when their front matter has no `url`: `<baseUrl>/<slug>`. */
@@ -65,7 +67,7 @@ function markdownFiles(root: string, dir: string): string[] {
   )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (dir === root && entry.name === PROMPTS_FOLDER) continue;
+      if (dir === root && (entry.name === PROMPTS_FOLDER || entry.name === PAGES_FOLDER)) continue;
       if (!entry.name.startsWith(".")) found.push(...markdownFiles(root, path));
     } else if (entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md") {
       found.push(path);

@@ -67,9 +67,23 @@ export interface DeliveryLogger {
   error(...args: unknown[]): void;
 }
 
+/** A workspace's Slack client in OAuth mode, and the install it belongs to (a name for logs). */
+export interface InstallClient {
+  readonly install: string;
+  readonly client: PromptSlackClient;
+}
+
+/** Finds the client of the install serving a workspace; undefined when none does. */
+export interface InstallClients {
+  forTeam(teamId: string): Promise<InstallClient | undefined>;
+}
+
 export interface DeliverOptions {
   readonly store: Store;
+  /** The client of single-workspace mode (SLACK_BOT_TOKEN); unused for a team when `clients` is given. */
   readonly client: PromptSlackClient;
+  /** OAuth mode: each workspace's prompts go out with its own install's token. */
+  readonly clients?: InstallClients;
   readonly prompts: readonly Prompt[];
   /** Start of the pass (default: the current time); later timestamps advance from it in real time. */
   readonly now?: Date;
@@ -125,6 +139,8 @@ export interface DeliveryReport {
   nudges: number;
   /** Rows deleted for being older than the retention period. */
   expired: number;
+  /** OAuth mode, only when some: installs whose token Slack refused, their prompts kept due. */
+  pausedInstalls?: Record<string, string>;
 }
 
 export const MINUTE = 60_000;

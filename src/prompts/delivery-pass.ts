@@ -15,15 +15,15 @@ import {
   MINUTE,
   PROMPT_METADATA_EVENT_TYPE,
   type PromptExtras,
-  type PromptSlackClient,
   type RenderPrompt,
   silentLogger,
 } from "./delivery-options.js";
 import { driftNudge } from "./drift.js";
+import { PassClients } from "./install-clients.js";
 import { PacedSlack } from "./pacer.js";
 import { nextPromptFor } from "./rotation.js";
 import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
-import { type SlackFailure, SlackTokenError } from "./slack-errors.js";
+import type { SlackFailure } from "./slack-errors.js";
 import { currentTimeZone, findInSlack, type LookupContext } from "./slack-lookups.js";
 import { postDueSummaries, redrawStaleSummaries, type SummaryContext } from "./summary-pass.js";
 
@@ -36,9 +36,9 @@ type SendOutcome = "sent" | "retried" | "paused" | "failed" | "lost";
  * first, then due subscriptions, a page at a time), and `concurrency` workers take items from it;
  * a due subscription goes through `deliverDue`, a retry through `retry`, and both end in `send`.
  */
-export class DeliveryPass implements LookupContext {
+export class DeliveryPass {
   readonly slack: PacedSlack;
-  readonly client: PromptSlackClient;
+  private readonly clients: PassClients;
   readonly logger: DeliveryLogger;
   readonly historyLimit: number;
   private readonly store: Store;
@@ -69,14 +69,11 @@ export class DeliveryPass implements LookupContext {
     nudges: 0,
     expired: 0,
   };
-  /** Set by the first token error: the pass takes nothing more and ends by throwing it. */
-  private tokenFailure: SlackTokenError | undefined;
 
   constructor(options: DeliverOptions) {
     if (options.prompts.length === 0)
       throw new Error("No prompts to deliver: content/prompts has no *.md files");
     this.store = options.store;
-    this.client = options.client;
     this.prompts = options.prompts;
     this.promptsById = new Map(options.prompts.map((p) => [p.id, p]));
     this.passStart = options.now ?? new Date();
@@ -93,9 +90,10 @@ export class DeliveryPass implements LookupContext {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.slack = new PacedSlack(sleep, this.logger, options.maxRateLimitWaits ?? 5);
+    this.clients = new PassClients(options.client, options.clients, this.logger);
     this.summaries = {
       store: this.store,
-      client: this.client,
+      clientFor: async (teamId) => (await this.clients.forTeam(teamId))?.client,
       slack: this.slack,
       logger: this.logger,
       render: options.renderSummary,
@@ -109,18 +107,21 @@ export class DeliveryPass implements LookupContext {
     const items = this.work();
     const worker = async (): Promise<void> => {
       for (;;) {
-        if (this.tokenFailure) return;
+        if (this.clients.stopped) return;
         const next = await items.next();
         if (next.done) return;
         await this.handle(next.value);
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
-    if (!this.tokenFailure) await this.afterPrompts();
-    const r = this.report;
+    if (!this.clients.stopped) await this.afterPrompts();
+    const paused = this.clients.paused();
+    const r: DeliveryReport =
+      Object.keys(paused).length > 0 ? { ...this.report, pausedInstalls: paused } : this.report;
     if (r.claimed + r.missed + r.skipped + r.paused + r.errors + r.summaries + r.expired > 0)
       this.logger.info("Prompt delivery pass", r);
-    if (this.tokenFailure) throw this.tokenFailure;
+    const stopped = this.clients.stopped;
+    if (stopped) throw stopped;
     return r;
   }
 
@@ -181,8 +182,12 @@ export class DeliveryPass implements LookupContext {
 
   private async handle(item: WorkItem): Promise<void> {
     try {
-      if (item.kind === "retry") await this.retry(item.delivery);
-      else await this.deliverDue(item.subscription);
+      const teamId = item.kind === "retry" ? item.delivery.teamId : item.subscription.teamId;
+      // The workspace's own install: when Slack refused its token, its work stays as it is (due).
+      const ctx = await this.clients.contextFor(teamId, this);
+      if (!ctx) return;
+      if (item.kind === "retry") await this.retry(ctx, item.delivery);
+      else await this.deliverDue(ctx, item.subscription);
     } catch (error) {
       this.report.errors += 1;
       const what =
@@ -192,14 +197,14 @@ export class DeliveryPass implements LookupContext {
   }
 
   /** A due subscription: follow the person's time zone, then skip, miss, or claim and send. */
-  private async deliverDue(found: Subscription): Promise<void> {
+  private async deliverDue(ctx: LookupContext, found: Subscription): Promise<void> {
     const { store, logger, report } = this;
     let subscription = found;
     // Lateness is measured from the time we believed the prompt due, even if a move of time zone
     // turns out to have put it earlier.
     let believedDueAt = subscription.nextPromptAt;
     if (subscription.targetType === "user") {
-      const zone = await currentTimeZone(this, subscription.targetId);
+      const zone = await currentTimeZone(ctx, subscription.targetId);
       if (zone.kind === "token") return;
       if (zone.kind === "pause") {
         logger.warn(`Pausing subscription ${subscription.id}: Slack said ${zone.reason}`);
@@ -255,11 +260,11 @@ export class DeliveryPass implements LookupContext {
     });
     if (!delivery) return;
     report.claimed += 1;
-    this.count(await this.send(delivery, next.prompt));
+    this.count(await this.send(ctx, delivery, next.prompt));
   }
 
   /** A delivery to try again: take it over, then give up, miss, cancel, find it in Slack, or send. */
-  private async retry(listed: Delivery): Promise<void> {
+  private async retry(ctx: LookupContext, listed: Delivery): Promise<void> {
     const { store, owner, report } = this;
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
@@ -287,9 +292,9 @@ export class DeliveryPass implements LookupContext {
     }
     if (delivery.attempts > 1) {
       // An earlier attempt may have reached Slack: look before sending it again.
-      const found = await findInSlack(this, delivery);
+      const found = await findInSlack(ctx, delivery);
       if (found.kind === "token") {
-        await this.release(delivery, this.tokenFailure?.reason ?? "token_error", this.clock());
+        await this.release(delivery, "token_error", this.clock());
         return;
       }
       if (found.kind === "later") {
@@ -321,11 +326,11 @@ export class DeliveryPass implements LookupContext {
         return;
       }
     }
-    this.count(await this.send(delivery, prompt));
+    this.count(await this.send(ctx, delivery, prompt));
   }
 
-  /** Posts the prompt of a claimed delivery and records the outcome. */
-  private async send(delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
+  /** Posts the prompt of a claimed delivery, with its workspace's client, and records the outcome. */
+  private async send(ctx: LookupContext, delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
     const { store, owner } = this;
     const extras: PromptExtras = {};
     const nudge = await driftNudge(store, delivery, this.clock());
@@ -334,7 +339,7 @@ export class DeliveryPass implements LookupContext {
     const result = await this.slack.call(
       "chat.postMessage",
       () =>
-        this.client.chat.postMessage({
+        ctx.client.chat.postMessage({
           channel: delivery.targetId,
           text: message.text,
           blocks: message.blocks,
@@ -353,7 +358,7 @@ export class DeliveryPass implements LookupContext {
       },
     );
     const now = this.clock();
-    if (!result.ok) return this.sendFailed(delivery, result.failure, now);
+    if (!result.ok) return this.sendFailed(ctx, delivery, result.failure, now);
     const recorded = await store.markDeliverySent(delivery.id, {
       owner,
       channelId: result.value.channel ?? delivery.targetId,
@@ -369,11 +374,16 @@ export class DeliveryPass implements LookupContext {
   }
 
   /** Records what a failed send means for the delivery: retry, give back, pause, or give up. */
-  private async sendFailed(delivery: Delivery, failure: SlackFailure, now: Date): Promise<SendOutcome> {
+  private async sendFailed(
+    ctx: LookupContext,
+    delivery: Delivery,
+    failure: SlackFailure,
+    now: Date,
+  ): Promise<SendOutcome> {
     const { store, owner, logger } = this;
     switch (failure.kind) {
       case "token":
-        this.tokenError("chat.postMessage", failure);
+        ctx.tokenError("chat.postMessage", failure);
         return (await this.release(delivery, failure.reason, now)) ? "retried" : "lost";
       case "rate_limited": {
         // Still rate limited after several waits: leave it for the next pass without using up an attempt.
@@ -440,13 +450,6 @@ export class DeliveryPass implements LookupContext {
       attempts: delivery.attempts - 1,
       now,
     });
-  }
-
-  /** Records the first token error; the workers then stop taking items. */
-  tokenError(method: string, failure: Extract<SlackFailure, { kind: "token" }>): void {
-    if (this.tokenFailure) return;
-    this.tokenFailure = new SlackTokenError(failure.reason, method, failure.needed);
-    this.logger.error(`Prompt delivery stopped: ${this.tokenFailure.message}`);
   }
 
   private count(outcome: SendOutcome): void {

@@ -12,7 +12,8 @@ const PAGE = 100;
 
 export interface SummaryContext {
   readonly store: Store;
-  readonly client: PromptSlackClient;
+  /** The Slack client of the workspace's install; undefined while it is paused (the summary waits). */
+  clientFor(teamId: string): Promise<PromptSlackClient | undefined>;
   readonly slack: PacedSlack;
   readonly logger: DeliveryLogger;
   readonly render: RenderSummary;
@@ -51,10 +52,12 @@ export async function postDueSummaries(ctx: SummaryContext): Promise<number> {
   });
   let posted = 0;
   for (const item of due) {
+    const client = await ctx.clientFor(item.teamId);
+    if (!client) continue;
     if (!(await ctx.store.claimSummary(item, { now: ctx.clock(), staleClaimBefore }))) continue;
     const { summary, message } = await draw(ctx, item);
     const result = await ctx.slack.call("chat.postMessage", () =>
-      ctx.client.chat.postMessage({
+      client.chat.postMessage({
         channel: item.channelId,
         text: message.text,
         blocks: message.blocks,
@@ -81,9 +84,11 @@ export async function postDueSummaries(ctx: SummaryContext): Promise<number> {
 export async function redrawStaleSummaries(ctx: SummaryContext): Promise<number> {
   let redrawn = 0;
   for (const item of await ctx.store.listStaleSummaries(PAGE)) {
+    const client = await ctx.clientFor(item.teamId);
+    if (!client) continue;
     const { summary, message } = await draw(ctx, item);
     const result = await ctx.slack.call("chat.update", () =>
-      ctx.client.chat.update({
+      client.chat.update({
         channel: item.channelId,
         ts: item.messageTs,
         text: message.text,

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, type CustomRoute, type LogLevel } from "@slack/bolt";
-import type { Config, SlackSettings } from "../config.js";
+import { App, type CustomRoute, type LogLevel, webApi } from "@slack/bolt";
+import type { Config, OAuthSettings, SlackSettings } from "../config.js";
 import { webClientOptions } from "../slack-client.js";
 import { isPostgresUrl } from "../store/url.js";
 import { articlePage } from "./article-page.js";
 import { eventMemory } from "./dedupe.js";
 import type { BotDeps } from "./deps.js";
 import { storeErrorIn, tellPersonItFailed } from "./failures.js";
+import { installerOptions } from "./installer.js";
 import { registerListeners } from "./listeners/index.js";
+import { privacyRoute } from "./privacy-page.js";
 import { GuardedHTTPReceiver } from "./receiver.js";
 import { bindSocketModeRoutes } from "./socket-routes.js";
 
@@ -25,8 +27,9 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function routes(deps: BotDeps): CustomRoute[] {
+function routes(deps: BotDeps, contentDir: string): CustomRoute[] {
   return [
+    privacyRoute(contentDir),
     {
       path: "/healthz",
       method: ["GET"],
@@ -34,11 +37,14 @@ function routes(deps: BotDeps): CustomRoute[] {
         const store = await deps.store.health();
         const problems = deps.problems?.list() ?? {};
         const ok = store.ok && Object.keys(problems).length === 0;
+        // One install's token failing is that install's trouble, not the service's: detail, not 503.
+        const paused = deps.problems?.pausedInstalls() ?? {};
         json(res, ok ? 200 : 503, {
           ok,
           content: { articles: deps.library.articles.length, sections: deps.library.sections.length },
           store,
           ...(Object.keys(problems).length > 0 ? { problems } : {}),
+          ...(Object.keys(paused).length > 0 ? { paused_installs: paused } : {}),
         });
       },
     },
@@ -64,12 +70,17 @@ function routes(deps: BotDeps): CustomRoute[] {
  * Builds the Bolt app in Socket Mode or HTTP mode from the settings; both are wired the same way.
  * Web API calls fail fast (no retries, 429 rejected) because a person is waiting for each reply.
  */
-export function createSlackApp(config: Config, settings: SlackSettings, deps: BotDeps): SlackApp {
+export function createSlackApp(
+  config: Config,
+  settings: SlackSettings | OAuthSettings,
+  deps: BotDeps,
+): SlackApp {
+  const oauth = "clientId" in settings ? settings : null;
   const common = {
-    token: settings.botToken,
+    ...(oauth ? {} : { token: (settings as SlackSettings).botToken }),
     logger: deps.logger,
     logLevel: config.logLevel as LogLevel,
-    customRoutes: routes(deps),
+    customRoutes: routes(deps, config.contentDir),
     deferInitialization: true,
     // The error handler gets the request body, to tell the person whose request failed.
     extendedErrorHandler: true,
@@ -91,6 +102,9 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
             customRoutes: common.customRoutes,
             logger: deps.logger,
             logLevel: common.logLevel,
+            ...(oauth && deps.installations
+              ? installerOptions(oauth, deps.store, deps.installations, deps.logger)
+              : {}),
           }),
         });
 
@@ -110,13 +124,28 @@ export function createSlackApp(config: Config, settings: SlackSettings, deps: Bo
   });
   registerListeners(app, deps);
   // Bolt's index does not export ExtendedErrorHandlerArgs; this is its shape.
-  app.error((async ({ error, body }: { error: Error; body: unknown }) => {
+  app.error((async ({
+    error,
+    body,
+    context,
+  }: {
+    error: Error;
+    body: unknown;
+    context?: { botToken?: string };
+  }) => {
     const storeError = storeErrorIn(error);
     deps.logger.error(
       storeError ? "The store failed while handling a request" : "Unhandled error in a listener",
       storeError ?? error,
     );
-    await tellPersonItFailed(app.client, body, error, deps.logger);
+    // With many installs app.client has no token: the request's own install's token tells them;
+    // a request that was never authorized (no install) has none to tell them with.
+    if (oauth && !context?.botToken) return;
+    const client =
+      oauth && context?.botToken
+        ? new webApi.WebClient(context.botToken, webClientOptions(settings.apiUrl ?? null, deps.logger))
+        : app.client;
+    await tellPersonItFailed(client, body, error, deps.logger);
   }) as unknown as Parameters<App["error"]>[0]);
 
   let server: { address(): unknown } | null = null;

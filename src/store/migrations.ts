@@ -217,7 +217,63 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
-  "0019_event_claims": {
+  "0011_installations": {
+    // Issue 19: installs over OAuth. A workspace install is keyed (enterprise_id, team_id), an
+    // org-wide one (enterprise_id, ""); "" rather than NULL so the key is unique on both databases.
+    // Tokens are sealed (store/token-crypto.ts) under the key named by key_id.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("installations")
+        .addColumn("enterprise_id", "text", (col) => col.notNull())
+        .addColumn("team_id", "text", (col) => col.notNull())
+        .addColumn("is_enterprise_install", "integer", (col) => col.notNull())
+        .addColumn("team_name", "text")
+        .addColumn("enterprise_name", "text")
+        .addColumn("enterprise_url", "text")
+        .addColumn("app_id", "text")
+        .addColumn("bot_id", "text")
+        .addColumn("bot_user_id", "text")
+        .addColumn("bot_scopes", "text", (col) => col.notNull().defaultTo(""))
+        .addColumn("installer_user_id", "text")
+        .addColumn("key_id", "text", (col) => col.notNull())
+        .addColumn("bot_token", "text", (col) => col.notNull())
+        .addColumn("bot_refresh_token", "text")
+        .addColumn("bot_expires_at", "bigint")
+        .addColumn("installed_at", "bigint", (col) => col.notNull())
+        .addColumn("updated_at", "bigint", (col) => col.notNull())
+        .addPrimaryKeyConstraint("installations_pk", ["enterprise_id", "team_id"])
+        .execute();
+      await db.schema
+        .createIndex("installations_team_idx")
+        .on("installations")
+        .columns(["team_id"])
+        .execute();
+      // The workspaces an org-wide install has served: their rows go when the org uninstalls.
+      await db.schema
+        .createTable("installation_teams")
+        .addColumn("team_id", "text", (col) => col.primaryKey())
+        .addColumn("enterprise_id", "text", (col) => col.notNull())
+        .addColumn("seen_at", "bigint", (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex("installation_teams_enterprise_idx")
+        .on("installation_teams")
+        .columns(["enterprise_id"])
+        .execute();
+      // OAuth states already used: a state is good once.
+      await db.schema
+        .createTable("oauth_states_used")
+        .addColumn("state_hash", "text", (col) => col.primaryKey())
+        .addColumn("expires_at", "bigint", (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of ["oauth_states_used", "installation_teams", "installations"]) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  },
+  "0012_event_claims": {
     // Issue 19, item 7: Slack events claimed by one of several app processes sharing PostgreSQL, so
     // a retry that lands on another process is not answered again (src/store/event-claims.ts).
     async up(db: Kysely<unknown>): Promise<void> {

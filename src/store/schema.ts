@@ -14,6 +14,9 @@ export interface Database {
   intended_focus: IntendedFocusTable;
   summary_name_optins: SummaryNameOptinsTable;
   team_summaries: TeamSummariesTable;
+  installations: InstallationsTable;
+  installation_teams: InstallationTeamsTable;
+  oauth_states_used: OAuthStatesUsedTable;
   event_claims: EventClaimsTable;
 }
 
@@ -22,6 +25,46 @@ export interface EventClaimsTable {
   /** The event's `event_id`. */
   key: string;
   claimed_at: number;
+  expires_at: number;
+}
+
+/** One install of the app over OAuth: a workspace's (team_id set) or an org's (team_id ""). */
+export interface InstallationsTable {
+  /** "" outside Enterprise Grid. */
+  enterprise_id: string;
+  /** "" for an org-wide install. */
+  team_id: string;
+  is_enterprise_install: number;
+  team_name: string | null;
+  enterprise_name: string | null;
+  enterprise_url: string | null;
+  app_id: string | null;
+  bot_id: string | null;
+  bot_user_id: string | null;
+  /** Comma-separated, as Slack gives them. */
+  bot_scopes: string;
+  installer_user_id: string | null;
+  /** Which EM_FOCUS_ENCRYPTION_KEY sealed the tokens of this row. */
+  key_id: string;
+  /** Sealed (store/token-crypto.ts), never the token itself. */
+  bot_token: string;
+  bot_refresh_token: string | null;
+  /** Epoch seconds, as Slack counts them; null when the token does not expire. */
+  bot_expires_at: number | null;
+  installed_at: number;
+  updated_at: number;
+}
+
+/** A workspace served through an org-wide install. */
+export interface InstallationTeamsTable {
+  team_id: string;
+  enterprise_id: string;
+  seen_at: number;
+}
+
+/** A hash of each OAuth state already used, kept until the state would have expired anyway. */
+export interface OAuthStatesUsedTable {
+  state_hash: string;
   expires_at: number;
 }
 

@@ -11,6 +11,8 @@ import type { Gap, GapInput } from "./gaps.js";
 import * as gaps from "./gaps.js";
 import { type StoreHealth, storeHealth } from "./health.js";
 import type { AnswerHistory, HistoryOptions } from "./history.js";
+import type { InstallationKey, InstallationRow } from "./installations.js";
+import * as installs from "./installations.js";
 import type { IntendedFocusRow } from "./intended-focus.js";
 import * as intended from "./intended-focus.js";
 import type { NoteEntry, PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
@@ -28,6 +30,7 @@ import * as subscriptions from "./subscriptions.js";
 import * as optins from "./summary-optins.js";
 import type { PostedSummary, SummaryDue, SummaryStatus } from "./team-summaries.js";
 import * as summaries from "./team-summaries.js";
+import { type UninstallReport, uninstall } from "./uninstall.js";
 
 /** Rows removed (or, for channel subscriptions they set up, made anonymous) by `forgetUser`. */
 export interface ForgetReport {
@@ -150,6 +153,22 @@ export interface Store {
   claimEvent(key: string, now: Date, expiresAt: Date): Promise<boolean>;
   /** Deletes the event claims expired at `now`; returns how many. */
   sweepEventClaims(now: Date): Promise<number>;
+  /** Installs over OAuth (installations.ts); tokens stay sealed here, slack/installation-store.ts opens them. */
+  saveInstallation(row: InstallationRow): Promise<void>;
+  findInstallation(key: InstallationKey): Promise<InstallationRow | undefined>;
+  installationForTeam(teamId: string): Promise<InstallationRow | undefined>;
+  rememberOrgTeam(teamId: string, enterpriseId: string, now: Date): Promise<void>;
+  withInstallationLocked<T>(
+    key: InstallationKey,
+    work: (row: InstallationRow | undefined, save: (row: InstallationRow) => Promise<void>) => Promise<T>,
+  ): Promise<T>;
+  listInstallations(
+    after: { enterprise_id: string; team_id: string } | null,
+    limit: number,
+  ): Promise<InstallationRow[]>;
+  useOAuthState(stateHash: string, expiresAt: Date, now: Date): Promise<boolean>;
+  /** Deletes the install and every row of the workspaces it served (uninstall.ts). */
+  uninstall(key: InstallationKey): Promise<UninstallReport>;
 
   /** Deletes every row about the person; channel subscriptions they set up lose their name. */
   forgetUser(teamId: string, userId: string): Promise<ForgetReport>;
@@ -259,6 +278,14 @@ export function createStore(
 
     claimEvent: (key, now, expiresAt) => eventClaims.claimEvent(db, key, now, expiresAt),
     sweepEventClaims: (now) => eventClaims.sweepEventClaims(db, now),
+    saveInstallation: (row) => installs.saveInstallation(db, row),
+    findInstallation: (key) => installs.findInstallation(db, key),
+    installationForTeam: (teamId) => installs.installationForTeam(db, teamId),
+    rememberOrgTeam: (teamId, enterpriseId, now) => installs.rememberOrgTeam(db, teamId, enterpriseId, now),
+    withInstallationLocked: (key, work) => installs.withInstallationLocked(db, dialect, key, work),
+    listInstallations: (after, limit) => installs.listInstallations(db, after, limit),
+    useOAuthState: (hash, expiresAt, now) => installs.useOAuthState(db, hash, expiresAt, now),
+    uninstall: (key) => uninstall(db, key),
 
     forgetUser: (teamId, userId) => forgetUser(db, teamId, userId),
     health: () => storeHealth(db, dialect, healthDeadlineMs, verifyFile),

@@ -11,6 +11,7 @@ export type { Feedback, FeedbackInput, Vote } from "./feedback.js";
 export type { Gap, GapInput, GapOutcome } from "./gaps.js";
 export type { StoreHealth } from "./health.js";
 export type { AnswerHistory, HistoryOptions, HistoryWeek } from "./history.js";
+export type { InstallationKey, InstallationRow } from "./installations.js";
 export type { IntendedFocusRow } from "./intended-focus.js";
 export type { NoteEntry, PromptAnswer, PromptAnswerInput } from "./prompt-answers.js";
 export type { DialectName, SubscriptionTarget, TargetType } from "./rows.js";
@@ -22,3 +23,4 @@ export type {
   SubscriptionInput,
 } from "./subscriptions.js";
 export type { PostedSummary, SummaryDue, SummaryStatus } from "./team-summaries.js";
+export type { UninstallReport } from "./uninstall.js";

@@ -4,6 +4,7 @@ import type { BotDeps } from "../../deps.js";
 import { appHomeOpened } from "./app-home-opened.js";
 import { appMention } from "./app-mention.js";
 import { directMessage } from "./direct-message.js";
+import { uninstalled } from "./uninstalled.js";
 
 type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
 
@@ -17,8 +18,10 @@ export function registerEvents(app: App, deps: BotDeps, titled: RecentEvents): v
     app_mention: appMention(deps) as (args: EventArgs) => Promise<void>,
     message: directMessage(deps, titled) as (args: EventArgs) => Promise<void>,
     app_home_opened: appHomeOpened(deps) as (args: EventArgs) => Promise<void>,
+    app_uninstalled: uninstalled(deps) as (args: EventArgs) => Promise<void>,
+    tokens_revoked: uninstalled(deps) as (args: EventArgs) => Promise<void>,
   };
-  app.event(/^(?:app_mention|message|app_home_opened)$/, async (args) => {
+  app.event(/^(?:app_mention|message|app_home_opened|app_uninstalled|tokens_revoked)$/, async (args) => {
     await byType[args.event.type]?.(args);
   });
 }
