@@ -236,10 +236,10 @@ describe("splitSections", () => {
     expect(sections[0]?.introduces).toBe("- **Narrow**: one team.\n- **Wide**: many teams.");
   });
 
-  it("an article of ## sections loads one section a heading, steerable by id in front matter", () => {
+  it("an article of ## sections loads one section a heading, steerable in front matter by its heading", () => {
     const root = folder({
       "essay.md": article(
-        "title: An essay\nsections:\n  - section: second\n    aliases: [the second part]",
+        "title: An essay\nsections:\n  - section: Second\n    aliases: [the second part]",
         "# An essay\n\n## First\n\nA.\n\nB.\n\n## Second\n\nC.\n\nD.\n",
       ),
     });

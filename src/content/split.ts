@@ -202,7 +202,7 @@ export function splitSections(body: string): RawSection[] {
         const last = sections.at(-1);
         if (owner && last === owner) {
           // A heading owns its paragraphs: the text reads as written, one blank line between paragraphs.
-          const joined = {
+          const joined: RawSection = {
             ...owner,
             text: `${owner.text}${block.kind === "list" ? "\n" : "\n\n"}${markdown.trim()}`,
             plain: `${owner.plain} ${plain}`,
