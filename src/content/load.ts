@@ -135,8 +135,9 @@ export function parseArticle(file: string, source: string, options: LoadOptions 
     seen.set(section.id, section.heading);
   }
   const excerpt = optionalString(file, data, "excerpt");
+  const about = optionalString(file, data, "about");
   const suggestedPrompts = readSuggestedPrompts(file, data.suggested_prompts);
-  return { slug, title: title.trim(), file, excerpt, body, url, sections, suggestedPrompts };
+  return { slug, title: title.trim(), file, excerpt, about, body, url, sections, suggestedPrompts };
 }
 
 function optionalString(file: string, data: Record<string, unknown>, key: string): string | null {

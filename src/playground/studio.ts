@@ -14,11 +14,10 @@ import {
   decodeAnswerRef,
   findSection,
   type MessageView,
-  otherLevelsView,
-  replyView,
 } from "../slack/views/answer.js";
 import { HISTORY_WEEKS, homeView } from "../slack/views/home.js";
 import { nudgeBlocks } from "../slack/views/nudge.js";
+import { offersOtherLevels, otherLevelsView, replyView } from "../slack/views/overview.js";
 import {
   ADD_NOTE_ACTION,
   answeredPromptBlocks,
@@ -228,6 +227,7 @@ export class Studio {
           replace: true,
           view: answerView(answerWithSection(this.matcher, ref.question, section), {
             buttons: true,
+            otherLevels: offersOtherLevels(this.library, section),
             feedbackNote: helpful
               ? "👍 Thanks — glad it helped."
               : "👎 Thanks — noted. The authors use this to improve the guidance.",
@@ -238,7 +238,10 @@ export class Studio {
         if ((ALSO_RELEVANT_ACTIONS as readonly string[]).includes(actionId)) {
           return {
             replace: true,
-            view: answerView(answerWithSection(this.matcher, ref.question, section), { buttons: true }),
+            view: answerView(answerWithSection(this.matcher, ref.question, section), {
+              buttons: true,
+              otherLevels: offersOtherLevels(this.library, section),
+            }),
           };
         }
         throw new UnknownAction(actionId);

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { answerFor } from "../../answering.js";
 import type { BotDeps } from "../../deps.js";
 import { stripControl } from "../../text.js";
-import { replyView } from "../../views/answer.js";
+import { replyView } from "../../views/overview.js";
 
 /** A question sent to the bot in a DM, answered there. */
 export function directMessage(deps: BotDeps) {
