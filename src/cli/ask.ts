@@ -31,7 +31,7 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
   // At a terminal without --json, a forgotten question is likelier than an intent to type several.
   if (io.stdin.isTTY && !values.json)
     throw new UsageError(
-      'ask needs a question, e.g. em-focus ask "I miss coding, should I go back?"',
+      `ask needs a question, e.g. em-focus ask ${JSON.stringify(exampleQuestion(library.articles))}`,
       COMMAND_USAGE.ask,
     );
   if (io.stdin.isTTY) io.stderr.write("Reading questions from standard input, one per line (Ctrl-D ends).\n");
