@@ -29,11 +29,18 @@ import {
 /** Sections at which the matcher stops training a classifier today (MAX_CLASSIFIED_SECTIONS). */
 const SWITCH_SIZES = [100, 101];
 
-/** The test articles of `dir`; one without a questions file is named, not measured. */
+/** The test articles of `dir`; one without a questions file, or that does not load, is named, not measured. */
 export function readTestArticles(dir: string): { tests: TestArticle[]; unmeasured: string[] } {
   const tests: TestArticle[] = [];
   const unmeasured: string[] = [];
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".md")) : [];
+  // A test article is `<x>.md` beside its `<x>.examples.jsonl` or `<x>.questions.jsonl`; other
+  // Markdown there (a README, the writers' brief) is about the articles.
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const files = names.filter(
+    (f) =>
+      f.endsWith(".md") &&
+      [".examples.jsonl", ".questions.jsonl"].some((end) => names.includes(f.replace(/\.md$/, end))),
+  );
   for (const file of files.sort()) {
     try {
       const test = readTestArticle(dir, file);

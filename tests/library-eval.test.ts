@@ -170,7 +170,11 @@ describe("leave one article out (issue 18, item 2)", () => {
       { question: "who won the football", section: null },
     ]),
     "unfinished.md": "---\ntitle: Unfinished\nsections:\n  - section: Nowhere\n---\n\nText.\n",
+    "unfinished.questions.jsonl": jsonl([{ question: "what text", section: null }]),
     "unmeasured.md": "---\ntitle: Unmeasured\n---\n\nText.\n",
+    "unmeasured.examples.jsonl": jsonl([{ question: "which text", section: "text" }]),
+    // Notes about the articles, not an article.
+    "README.md": "# Test articles\n\nWhat they are.\n",
   });
   const content = loadLibrary(
     folder({
