@@ -11,6 +11,7 @@ const UNIT = [
   "tests/closest-views.test.ts",
   "tests/config.test.ts",
   "tests/content.test.ts",
+  "tests/content-advice.test.ts",
   "tests/match.test.ts",
   "tests/match-choose.test.ts",
   "tests/match-cache.test.ts",

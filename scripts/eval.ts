@@ -11,11 +11,15 @@
  *   npm run eval -- --tune             choose the training numbers by cross-validation (slow;
  *                                      GRID='{"l2":[1e-4,3e-4]}' searches other axes)
  *   npm run eval -- --cv-only          leave the held-out questions out, as while tuning
+ *   npm run eval -- --library          each test article of tests/library/ added to the content, with no
+ *                                      examples and with its examples file (scripts/eval-library.ts)
  *   npm run eval -- --holdout-misses   what the held-out questions got wrong: for the final report
  *                                      only; reading it while tuning spoils the held-out figures
  */
 import { readFileSync } from "node:fs";
 import { loadLibrary } from "../src/content/load.js";
+import { questionsBySlug } from "../src/content/questions.js";
+import { articleScores, articleTable } from "../src/match/article-eval.js";
 import { bestThresholds, crossValidate, objective } from "../src/match/cross-validate.js";
 import {
   type Evaluation,
@@ -32,7 +36,8 @@ import {
 } from "../src/match/evaluate.js";
 import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions } from "../src/match/matcher.js";
 
-const library = loadLibrary(process.env.CONTENT_DIR ?? "content");
+const contentDir = process.env.CONTENT_DIR ?? "content";
+const library = loadLibrary(contentDir);
 const written = parseLabelledQuestions(readFileSync("tests/fixtures/questions.jsonl", "utf8"));
 const real = parseLabelledQuestions(readFileSync("tests/fixtures/real-questions.jsonl", "utf8"));
 const questions = [...written, ...real];
@@ -51,6 +56,15 @@ if (leaked.length > 0) {
   console.error(`content/examples.jsonl holds ${leaked.length} held-out question(s); remove them:`);
   for (const question of leaked) console.error(`  ${question}`);
   process.exit(1);
+}
+
+if (flag("--library")) {
+  const { evaluateLibrary } = await import("./eval-library.js");
+  evaluateLibrary(
+    library,
+    holdout.filter((q) => !isReal(q)),
+  );
+  process.exit(0);
 }
 
 if (flag("--tune")) {
@@ -164,6 +178,11 @@ if (flag("--holdout-misses")) {
   printConfusions(evaluate(held));
   printMisses("held-out misses", evaluate(held));
 }
+
+// Each article on its own questions file (content/<article>.questions.jsonl): what owners measure.
+console.log("\n## Per article: its own questions file, the shipped matcher\n");
+const perArticle = articleScores(matcher, library.articles, questionsBySlug(contentDir, library.articles));
+console.log(articleTable(perArticle, contentDir));
 
 function printConfusions(evaluation: Evaluation) {
   for (const [pair, n] of Object.entries(evaluation.confusions)

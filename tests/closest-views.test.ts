@@ -8,14 +8,9 @@ import { Matcher } from "../src/match/matcher.js";
 import { blocksToHtml } from "../src/playground/blockkit-html.js";
 import { explainHtml } from "../src/playground/pages.js";
 import { Studio } from "../src/playground/studio.js";
-import {
-  ACTIONS,
-  ALSO_RELEVANT_ACTIONS,
-  answerView,
-  replyView,
-  sectionTitle,
-} from "../src/slack/views/answer.js";
+import { ACTIONS, ALSO_RELEVANT_ACTIONS, answerView, sectionTitle } from "../src/slack/views/answer.js";
 import { ASSISTANT_ACTIONS, panelAnswerView } from "../src/slack/views/assistant.js";
+import { replyView } from "../src/slack/views/overview.js";
 import { validateBlocks } from "../test-support/fake-slack.js";
 
 const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
@@ -163,10 +158,10 @@ describe("the playground", () => {
 describe("em-focus ask (text)", () => {
   it("opens a closest answer with the closest guidance and offers the alternative", () => {
     const closest = closestAnswer();
-    const text = formatAnswer(closest);
+    const text = formatAnswer(closest, []);
     expect(text.startsWith(`${CLOSEST_LEAD} the article does not answer this exactly`)).toBe(true);
     expect(text).toContain(`If it misses, try: ${(closest.alternatives[0] as Section).heading}`);
-    const high = formatAnswer(answerQuestion(shipped, QUESTION));
+    const high = formatAnswer(answerQuestion(shipped, QUESTION), []);
     expect(high.startsWith("Wide focus — ")).toBe(true);
     expect(high).not.toContain(CLOSEST_LEAD);
   });

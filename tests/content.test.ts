@@ -190,6 +190,66 @@ describe("splitSections", () => {
     ]);
   });
 
+  it("a ## heading owns all its paragraphs and lists up to the next heading (issue 18, item 5)", () => {
+    const sections = splitSections(
+      "# Title\n\n## Why it matters\n\nBecause it does.\n\nAnd a second reason.\n\n- a list\n- of points\n\n### How\n\nCarefully.\n\nStep by step.",
+    );
+    expect(sections.map((s) => [s.id, s.heading, s.text])).toEqual([
+      ["why-it-matters", "Why it matters", "Because it does.\n\nAnd a second reason.\n- a list\n- of points"],
+      ["how", "How", "Carefully.\n\nStep by step."],
+    ]);
+    expect(sections[0]?.plain).toBe("Because it does. And a second reason. a list of points");
+    expect(sections[0]?.summary).toBe("Because it does.");
+  });
+
+  it("keeps one section a paragraph above the first ## heading, as the seed article is written", () => {
+    const sections = splitSections("# Title\n\nFirst point.\n\nSecond point.\n\n## Part\n\nOne.\n\nTwo.");
+    expect(sections.map((s) => s.text)).toEqual(["First point.", "Second point.", "One.\n\nTwo."]);
+    expect(sections[0]?.id).toBe("title");
+  });
+
+  it("<!-- section --> splits a heading's paragraphs; the new section owns what follows it", () => {
+    const sections = splitSections(
+      "## Part\n\nOne.\n\n<!-- section -->\n\n**Second thought** here.\n\nMore of it.\n\n- and a list\n\n## Next\n\nThree.",
+    );
+    expect(sections.map((s) => [s.id, s.text])).toEqual([
+      ["part", "One."],
+      ["second-thought", "**Second thought** here.\n\nMore of it.\n- and a list"],
+      ["next", "Three."],
+    ]);
+    // Other comments are still notes for the renderer, and a marker inside code is no boundary.
+    const code = splitSections("## A\n\nx <!-- more --> y\n\n```\nrun\n<!-- section -->\n```\n\nz");
+    expect(code.map((s) => s.text)).toEqual(["x  y\n\n```\nrun\n```\n\nz"]);
+  });
+
+  it("bold-led items under a ## heading stay sections of their own; text after them starts anew", () => {
+    const sections = splitSections(
+      "## Levels\n\nThere are two:\n\nSee them below:\n- **Narrow**: one team.\n- **Wide**: many teams.\n\nAfter the items.\n\nAnd more.",
+    );
+    expect(sections.map((s) => [s.id, s.text])).toEqual([
+      ["levels", "There are two:\n\nSee them below:"],
+      ["narrow", "**Narrow**: one team."],
+      ["wide", "**Wide**: many teams."],
+      ["after-the-items", "After the items."],
+      ["and-more", "And more."],
+    ]);
+    expect(sections[0]?.introduces).toBe("- **Narrow**: one team.\n- **Wide**: many teams.");
+  });
+
+  it("an article of ## sections loads one section a heading, steerable in front matter by its heading", () => {
+    const root = folder({
+      "essay.md": article(
+        "title: An essay\nsections:\n  - section: Second\n    aliases: [the second part]",
+        "# An essay\n\n## First\n\nA.\n\nB.\n\n## Second\n\nC.\n\nD.\n",
+      ),
+    });
+    const library = loadLibrary(root, { baseUrl: null });
+    expect(library.sections.map((s) => [s.id, s.text, s.aliases])).toEqual([
+      ["first", "A.\n\nB.", []],
+      ["second", "C.\n\nD.", ["the second part"]],
+    ]);
+  });
+
   it("takes a heading's list as the section under it", () => {
     const sections = splitSections("## Steps\n\n- one\n- two");
     expect(sections.map((s) => [s.id, s.text])).toEqual([["steps", "- one\n- two"]]);

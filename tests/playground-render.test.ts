@@ -3,8 +3,8 @@ import { loadLibrary } from "../src/content/load.js";
 import { answerQuestion } from "../src/match/answer.js";
 import { Matcher } from "../src/match/matcher.js";
 import { blocksToHtml, mrkdwnToHtml } from "../src/playground/blockkit-html.js";
-import { replyView } from "../src/slack/views/answer.js";
 import { homeView } from "../src/slack/views/home.js";
+import { replyView } from "../src/slack/views/overview.js";
 
 describe("Block Kit as HTML", () => {
   it("draws mrkdwn emphasis, links and line breaks", () => {

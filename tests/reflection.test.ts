@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import { nextPromptAt } from "../src/prompts/schedule.js";
-import { levelSections } from "../src/slack/views/answer.js";
+import { levelSections } from "../src/slack/views/overview.js";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store, Subscription } from "../src/store/types.js";
 import type { RecordedCall, SlackMessage } from "../test-support/fake-slack.js";

@@ -6,9 +6,10 @@ import { answerQuestion } from "../src/match/answer.js";
 import { Matcher } from "../src/match/matcher.js";
 import type { BotDeps } from "../src/slack/deps.js";
 import { registerListeners } from "../src/slack/listeners/index.js";
-import { answerView, otherLevelsView, overviewView, replyView } from "../src/slack/views/answer.js";
+import { answerView } from "../src/slack/views/answer.js";
 import { greetingView, panelAnswerView } from "../src/slack/views/assistant.js";
 import { homeView, scheduleModal } from "../src/slack/views/home.js";
+import { otherLevelsView, overviewView, replyView } from "../src/slack/views/overview.js";
 import {
   answeredPromptBlocks,
   noteModal,

@@ -1,7 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Config } from "../config.js";
+import { exampleQuestion, noGuidanceText } from "../content/about.js";
 import { plainText } from "../content/markdown.js";
-import { LEVEL_NAMES } from "../content/types.js";
+import { type Article, LEVEL_NAMES } from "../content/types.js";
 import { type Answer, answerQuestion, CLOSEST_LEAD, REASON_WORDS } from "../match/answer.js";
 import { loadMatcher } from "../match/model-cache.js";
 import { openLibrary } from "./library.js";
@@ -19,8 +20,10 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
     COMMAND_USAGE.ask,
     true,
   );
-  const matcher = loadMatcher(openLibrary(config));
-  const format = (answer: Answer) => (values.json ? `${toJson(answer)}\n` : formatAnswer(answer));
+  const library = openLibrary(config);
+  const matcher = loadMatcher(library);
+  const format = (answer: Answer) =>
+    values.json ? `${toJson(answer)}\n` : formatAnswer(answer, library.articles);
   if (positionals.length > 0) {
     io.stdout.write(format(answerQuestion(matcher, positionals.join(" "))));
     return 0;
@@ -28,7 +31,7 @@ export async function ask(args: string[], io: Io, config: Config): Promise<numbe
   // At a terminal without --json, a forgotten question is likelier than an intent to type several.
   if (io.stdin.isTTY && !values.json)
     throw new UsageError(
-      'ask needs a question, e.g. em-focus ask "I miss coding, should I go back?"',
+      `ask needs a question, e.g. em-focus ask ${JSON.stringify(exampleQuestion(library.articles))}`,
       COMMAND_USAGE.ask,
     );
   if (io.stdin.isTTY) io.stderr.write("Reading questions from standard input, one per line (Ctrl-D ends).\n");
@@ -53,12 +56,12 @@ function toJson(answer: Answer): string {
   return JSON.stringify({ question: answer.question, answer: answer.answer });
 }
 
-/** The answer as the text `em-focus ask` prints. */
-export function formatAnswer(answer: Answer): string {
+/** The answer as the text `em-focus ask` prints; without one, what the library's articles cover. */
+export function formatAnswer(answer: Answer, articles: readonly Article[]): string {
   if (!answer.answer || !answer.section) {
     return answer.outcome === "empty"
-      ? 'Ask a question in words, e.g. em-focus ask "I miss coding, should I go back?"\n'
-      : "The article has no guidance on that. It is about three levels of focus for engineering leaders: Narrow (grow your own team), Wide (support several teams and other orgs), IC (hyper-focus on one problem as an engineer).\n";
+      ? `Ask a question in words, e.g. em-focus ask ${JSON.stringify(exampleQuestion(articles))}\n`
+      : `${noGuidanceText(articles)}\n`;
   }
   const { answer: a, section } = answer;
   const closest = a.confidence === "closest";

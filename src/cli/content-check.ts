@@ -4,10 +4,14 @@ import type { Config } from "../config.js";
 import { EXAMPLES_FILE } from "../content/examples.js";
 import { PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts } from "../content/prompts.js";
+import { contentAdvice } from "./content-advice.js";
 import { openLibrary } from "./library.js";
 import type { Io } from "./usage.js";
 
-/** `em-focus content check`: loads every content file (throwing ContentError) and summarises them. */
+/**
+ * `em-focus content check`: loads every content file (throwing ContentError), summarises them, and
+ * warns about what would answer badly (content-advice.ts).
+ */
 export function contentCheck(io: Io, config: Config): number {
   const library = openLibrary(config);
   for (const article of library.articles) {
@@ -50,6 +54,11 @@ export function contentCheck(io: Io, config: Config): number {
         .join(", ")})\n`,
     );
   }
-  io.stdout.write(`ok: ${library.articles.length} article(s), ${library.sections.length} sections\n`);
+  // Loads fine but would answer badly: said with what to do, and not a failure.
+  const advice = contentAdvice(library);
+  for (const { file, message } of advice) io.stdout.write(`warning: ${file}: ${message}\n`);
+  io.stdout.write(
+    `ok: ${library.articles.length} article(s), ${library.sections.length} sections${advice.length > 0 ? `; ${advice.length} warning(s) above` : ""}\n`,
+  );
   return 0;
 }

@@ -26,8 +26,8 @@ export interface LoadOptions {
 }
 
 /**
- * Front-matter entry that steers one section. `section` names it by its derived id or by the
- * opening words of its text; the other keys replace what the splitter derived.
+ * Front-matter entry that steers one section. `section` names it by its derived id, its heading as
+ * written, or the opening words of its text; the other keys replace what the splitter derived.
  */
 interface SectionOverride {
   section: string;
@@ -137,8 +137,9 @@ export function parseArticle(file: string, source: string, options: LoadOptions 
     seen.set(section.id, section.heading);
   }
   const excerpt = optionalString(file, data, "excerpt");
+  const about = optionalString(file, data, "about");
   const suggestedPrompts = readSuggestedPrompts(file, data.suggested_prompts);
-  return { slug, title: title.trim(), file, excerpt, body, url, sections, suggestedPrompts };
+  return { slug, title: title.trim(), file, excerpt, about, body, url, sections, suggestedPrompts };
 }
 
 function optionalString(file: string, data: Record<string, unknown>, key: string): string | null {
@@ -220,13 +221,15 @@ function applyOverrides(
       .map((section, index) => ({ section, index }))
       .filter(
         ({ section }) =>
-          section.id === override.section || section.plain.toLowerCase().replace(/’/g, "'").startsWith(key),
+          section.id === override.section ||
+          normalized(section.heading) === key ||
+          section.plain.toLowerCase().replace(/’/g, "'").startsWith(key),
       );
     if (matches.length !== 1) {
       throw new ContentError(
         file,
         matches.length === 0
-          ? `front matter section "${override.section}" matches no section (use a section id or the opening words of its text)`
+          ? `front matter section "${override.section}" matches no section (use a section id, its heading, or the opening words of its text)`
           : `front matter section "${override.section}" matches ${matches.length} sections; quote more of the opening words`,
       );
     }

@@ -53,6 +53,11 @@ export interface Article {
   /** Path of the file the article was read from, relative to the content folder. */
   readonly file: string;
   readonly excerpt: string | null;
+  /**
+   * What the article is about, as the end of "it is about …" (front matter `about`): how the
+   * greeting, help and "no guidance" replies describe it beside the other articles.
+   */
+  readonly about?: string | null;
   /** The Markdown body as written, without front matter. */
   readonly body: string;
   /** Link to the article itself, or null. */

@@ -1,6 +1,7 @@
 import type { Section } from "../content/types.js";
 import { LEVEL_NAMES } from "../content/types.js";
 import type { GapGroup } from "../gaps.js";
+import { ARTICLE_TABLE_COLUMNS, articleRow } from "../match/article-eval.js";
 import { blocksToHtml, escapeHtml } from "./blockkit-html.js";
 import type { Studio } from "./studio.js";
 
@@ -101,6 +102,24 @@ export function sectionsHtml(studio: Studio): string {
         .join("")}</tbody></table></div>`,
     )
     .join("");
+}
+
+/** Each article on its own questions file: the same rows `npm run eval` prints (article-eval.ts). */
+export function articleScoresHtml(studio: Studio): string {
+  const { scores, problem, contentDir } = studio.articleScores();
+  const title = `<h2 class="pane-title">Per article: its own questions file</h2>`;
+  if (problem) {
+    return `${title}<div class="problem" role="alert"><strong>A questions file cannot be read</strong>:<pre>${escapeHtml(problem)}</pre></div>`;
+  }
+  const rows = scores
+    .map((score) => {
+      const [slug, ...cells] = articleRow(score, contentDir);
+      return score.measured
+        ? `<tr><td><code>${escapeHtml(slug ?? "")}</code></td>${cells.map((c, i) => `<td data-label="${escapeHtml(ARTICLE_TABLE_COLUMNS[i + 1] ?? "")}">${escapeHtml(c)}</td>`).join("")}</tr>`
+        : `<tr class="unmeasured"><td><code>${escapeHtml(slug ?? "")}</code></td><td colspan="${cells.length}" class="muted">${escapeHtml(cells[0] ?? "")}</td></tr>`;
+    })
+    .join("");
+  return `${title}<div class="table-wrap"><table class="article-scores"><thead><tr>${ARTICLE_TABLE_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export function problemsHtml(studio: Studio): string {

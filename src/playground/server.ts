@@ -6,7 +6,15 @@ import type { Logger } from "@slack/bolt";
 import { projectRoot } from "../project.js";
 import { ACTIONS, ALSO_RELEVANT_ACTIONS } from "../slack/views/answer.js";
 import { levelOfBlocks } from "../slack/views/levels.js";
-import { explainHtml, messageHtml, pageHtml, problemsHtml, questionHtml, sectionsHtml } from "./pages.js";
+import {
+  articleScoresHtml,
+  explainHtml,
+  messageHtml,
+  pageHtml,
+  problemsHtml,
+  questionHtml,
+  sectionsHtml,
+} from "./pages.js";
 import { homeAction, teamHtml } from "./reflection.js";
 import { type Studio, UnknownAction } from "./studio.js";
 
@@ -237,11 +245,17 @@ export function createPlaygroundHandler(
     },
     "GET /api/content": async (_req, res) => {
       studio.reload();
-      json(res, 200, { problems: problemsHtml(studio), html: sectionsHtml(studio) });
+      json(res, 200, {
+        problems: problemsHtml(studio),
+        html: articleScoresHtml(studio) + sectionsHtml(studio),
+      });
     },
     "POST /api/reload": async (_req, res) => {
       studio.reload(true);
-      json(res, 200, { problems: problemsHtml(studio), html: sectionsHtml(studio) });
+      json(res, 200, {
+        problems: problemsHtml(studio),
+        html: articleScoresHtml(studio) + sectionsHtml(studio),
+      });
     },
     "POST /api/explain": async (req, res) => {
       const question = text(await readJson(req), "question", MAX_QUESTION);

@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { loadLibrary, PROMPTS_FOLDER } from "../content/load.js";
 import { loadPrompts, type Prompt } from "../content/prompts.js";
+import { questionsBySlug } from "../content/questions.js";
 import type { FocusLevel, Library } from "../content/types.js";
 import { type Drift, detectDrift } from "../domain/focus.js";
 import { type Answer, answerQuestion, answerWithSection } from "../match/answer.js";
+import { type ArticleScore, articleScores } from "../match/article-eval.js";
 import type { Matcher, MatcherOptions } from "../match/matcher.js";
 import { loadMatcher } from "../match/model-cache.js";
 import {
@@ -14,11 +16,10 @@ import {
   decodeAnswerRef,
   findSection,
   type MessageView,
-  otherLevelsView,
-  replyView,
 } from "../slack/views/answer.js";
 import { HISTORY_WEEKS, homeView } from "../slack/views/home.js";
 import { nudgeBlocks } from "../slack/views/nudge.js";
+import { offersOtherLevels, otherLevelsView, replyView } from "../slack/views/overview.js";
 import {
   ADD_NOTE_ACTION,
   answeredPromptBlocks,
@@ -58,6 +59,16 @@ interface Loaded {
   matcher: Matcher;
   prompts: Prompt[];
   signature: string;
+  /** Each article on its own questions file, worked out when first asked for. */
+  scores?: ArticleScores;
+}
+
+/** The per-article table of the Content tab, or why a questions file cannot be read. */
+export interface ArticleScores {
+  scores: ArticleScore[];
+  problem: string | null;
+  /** The content folder as an owner would type it. */
+  contentDir: string;
 }
 
 /** Newest modification time and count of the content files: cheap enough to check on every page load. */
@@ -126,6 +137,28 @@ export class Studio {
 
   get library(): Library {
     return this.loaded.library;
+  }
+
+  /** Each article measured on its questions file: the figures `npm run eval` prints after its tables. */
+  articleScores(): ArticleScores {
+    if (this.loaded.scores) return this.loaded.scores;
+    const dir = relative(process.cwd(), this.options.contentDir);
+    const contentDir = dir === "" || dir.startsWith("..") || isAbsolute(dir) ? this.options.contentDir : dir;
+    try {
+      const questions = questionsBySlug(this.options.contentDir, this.library.articles);
+      this.loaded.scores = {
+        scores: articleScores(this.matcher, this.library.articles, questions),
+        problem: null,
+        contentDir,
+      };
+    } catch (error) {
+      this.loaded.scores = {
+        scores: [],
+        problem: error instanceof Error ? error.message : String(error),
+        contentDir,
+      };
+    }
+    return this.loaded.scores;
   }
 
   get matcher(): Matcher {
@@ -228,6 +261,7 @@ export class Studio {
           replace: true,
           view: answerView(answerWithSection(this.matcher, ref.question, section), {
             buttons: true,
+            otherLevels: offersOtherLevels(this.library, section),
             feedbackNote: helpful
               ? "👍 Thanks — glad it helped."
               : "👎 Thanks — noted. The authors use this to improve the guidance.",
@@ -238,7 +272,10 @@ export class Studio {
         if ((ALSO_RELEVANT_ACTIONS as readonly string[]).includes(actionId)) {
           return {
             replace: true,
-            view: answerView(answerWithSection(this.matcher, ref.question, section), { buttons: true }),
+            view: answerView(answerWithSection(this.matcher, ref.question, section), {
+              buttons: true,
+              otherLevels: offersOtherLevels(this.library, section),
+            }),
           };
         }
         throw new UnknownAction(actionId);

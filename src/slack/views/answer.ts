@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
 import { answerMarkdown, LEVEL_NAMES, type Library, type Section } from "../../content/types.js";
-import { type Answer, CLOSEST_LEAD, REASON_WORDS } from "../../match/answer.js";
+import { CLOSEST_LEAD, REASON_WORDS } from "../../match/answer.js";
 import type { Confidence } from "../../match/matcher.js";
 import { cleanQuestion } from "../../match/question.js";
 import { LEVEL_BLOCK_ID, LEVEL_MARKERS } from "./levels.js";
@@ -70,11 +70,11 @@ export function findSection(library: Library, ref: Pick<AnswerRef, "article" | "
   return library.sections.find((s) => s.article === ref.article && s.id === ref.section) ?? null;
 }
 
-function plain(text: string): types.PlainTextElement {
+export function plain(text: string): types.PlainTextElement {
   return { type: "plain_text", text, emoji: true };
 }
 
-function mrkdwn(text: string): types.MrkdwnElement {
+export function mrkdwn(text: string): types.MrkdwnElement {
   return { type: "mrkdwn", text };
 }
 
@@ -84,7 +84,7 @@ export function sectionTitle(section: Section): string {
 }
 
 /** The title in bold, after the level's marker (🟦 🟩 🟧) when it is a level's section. */
-function markedTitle(section: Section): string {
+export function markedTitle(section: Section): string {
   const title = `*${escapeMrkdwn(sectionTitle(section))}*`;
   return section.level ? `${LEVEL_MARKERS[section.level]} ${title}` : title;
 }
@@ -108,6 +108,8 @@ export function echoQuestion(question: string): types.PlainTextElement {
 export interface AnswerViewOptions {
   /** Show Share / Other levels / feedback buttons (ephemeral answers). */
   buttons?: boolean;
+  /** Offer "Other levels": the answer's article names focus levels besides this section (`offersOtherLevels`). */
+  otherLevels?: boolean;
   /** Who shared the answer into the channel. */
   sharedBy?: string;
   /** Replaces the feedback buttons once feedback is given. */
@@ -184,8 +186,10 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
     const value = encodeAnswerRef({ article: section.article, section: section.id, question });
     const elements: types.Button[] = [
       { type: "button", action_id: ACTIONS.share, text: plain("Share in channel"), style: "primary", value },
-      { type: "button", action_id: ACTIONS.otherLevels, text: plain("Other levels"), value },
     ];
+    if (options.otherLevels) {
+      elements.push({ type: "button", action_id: ACTIONS.otherLevels, text: plain("Other levels"), value });
+    }
     if (!options.feedbackNote) {
       elements.push(
         { type: "button", action_id: ACTIONS.helpful, text: plain("👍 Helpful"), value },
@@ -196,82 +200,4 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
     if (options.feedbackNote) blocks.push({ type: "context", elements: [mrkdwn(options.feedbackNote)] });
   }
   return { text: truncate(`${closest ? `${CLOSEST_LEAD} ` : ""}${title}: ${section.summary}`, 300), blocks };
-}
-
-/** The level sections of the library, one per level, in Narrow → Wide → IC order. */
-export function levelSections(library: Library): Section[] {
-  const found: Section[] = [];
-  for (const level of ["narrow", "wide", "ic"] as const) {
-    const section = library.sections.find((s) => s.level === level);
-    if (section) found.push(section);
-  }
-  return found;
-}
-
-function levelLine(section: Section): string {
-  const link = section.url ? ` <${section.url}|more>` : "";
-  return `${markedTitle(section)} — ${escapeMrkdwn(section.summary)}${link}`;
-}
-
-/** The focus levels other than the answer's own, briefly. */
-export function otherLevelsView(library: Library, section: Section): MessageView {
-  const others = levelSections(library).filter((s) => s.id !== section.id || s.article !== section.article);
-  const heading = section.level
-    ? `Besides ${LEVEL_NAMES[section.level]}, the article names these levels of focus:`
-    : "The article names these levels of focus:";
-  return {
-    text: heading,
-    blocks: [
-      { type: "section", text: mrkdwn(heading) },
-      ...others.map(
-        (s): Block => ({ type: "section", text: mrkdwn(truncate(levelLine(s), LIMITS.sectionText)) }),
-      ),
-    ],
-  };
-}
-
-export const USAGE_LINES = [
-  "• `/em-focus &lt;your question&gt;` — e.g. `/em-focus I miss coding, should I go back?`",
-  "• Mention me in a thread — I answer in the thread (with no question, I answer the thread's first message)",
-  "• Send me a direct message",
-  "• `/em-focus subscribe [day] [time]` — a weekly reflection prompt (`status`, `skip`, `unsubscribe`, `forget-me`)",
-  "• `/em-focus focus narrow|wide|ic|off` — the level you mean to focus on this quarter (a private note when your weeks drift)",
-];
-
-/** The three levels and how to use the bot: for help, empty questions and the App Home. */
-export function overviewBlocks(library: Library): Block[] {
-  const article = library.articles[0];
-  const title = article ? article.title : "Levels of Engineering (Management) Focus";
-  return [
-    { type: "header", text: plain(truncate(title, 150)) },
-    {
-      type: "section",
-      text: mrkdwn(
-        "As an engineering leader you can focus on different levels. Each needs its own skills and fresh experience:",
-      ),
-    },
-    ...levelSections(library).map(
-      (s): Block => ({ type: "section", text: mrkdwn(truncate(levelLine(s), LIMITS.sectionText)) }),
-    ),
-    { type: "section", text: mrkdwn(`*How to ask*\n${USAGE_LINES.join("\n")}`) },
-  ];
-}
-
-export function overviewView(library: Library, lead?: string, question?: string): MessageView {
-  const blocks: Block[] = [];
-  if (lead) blocks.push({ type: "section", text: mrkdwn(lead) });
-  if (question?.trim()) blocks.push({ type: "context", elements: [echoQuestion(question)] });
-  blocks.push(...overviewBlocks(library));
-  return { text: lead ?? "Levels of Engineering (Management) Focus — how to use em-focus", blocks };
-}
-
-/** The reply to any question: the answer, or a friendly "no guidance" with the overview. */
-export function replyView(library: Library, answer: Answer, options: AnswerViewOptions = {}): MessageView {
-  if (answer.section) return answerView({ ...answer, section: answer.section }, options);
-  if (answer.outcome === "empty") return overviewView(library);
-  return overviewView(
-    library,
-    "I have no guidance on that in the article — it is about where an engineering leader puts their focus. Here is the overview:",
-    answer.question,
-  );
 }

@@ -1,11 +1,12 @@
 import type { types } from "@slack/bolt";
+import { articleAbout, suggestedAcross } from "../../content/about.js";
 import type { SuggestedPrompt } from "../../content/suggested-prompts.js";
-import { SUGGESTED_PROMPT_LIMITS } from "../../content/suggested-prompts.js";
 import type { Library } from "../../content/types.js";
 import type { Answer } from "../../match/answer.js";
 import { cleanQuestion } from "../../match/question.js";
-import { ACTIONS, type Block, encodeAnswerRef, type MessageView, replyView } from "./answer.js";
+import { ACTIONS, type Block, encodeAnswerRef, type MessageView } from "./answer.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { offersOtherLevels, replyView } from "./overview.js";
 
 /** The action of the native 👍/👎 (`feedback_buttons`) on answers in the assistant panel. */
 export const ASSISTANT_ACTIONS = { feedback: "assistant_feedback" } as const;
@@ -16,19 +17,28 @@ const PANEL_ACTIONS_BLOCK = "assistant_answer_actions";
 /** Slack keeps a thread title short in the history list; ours stays well inside it. */
 export const THREAD_TITLE_MAX = 60;
 
-/** The greeting when someone opens the panel. Content, not people, writes every word of it. */
+/**
+ * The greeting when someone opens the panel, written over the whole library: each article is named
+ * with what its front matter says it is about (`about`).
+ */
 export function greetingView(library: Library): MessageView {
-  const title = library.articles[0]?.title ?? "Levels of Engineering (Management) Focus";
-  const text = `Hi! Ask me where to put your focus as an engineering leader — I answer with the part of “${escapeMrkdwn(title)}” that fits: Narrow, Wide or IC. Pick a suggestion or type your own question.`;
+  const [only, ...rest] = library.articles;
+  const covers =
+    only && rest.length === 0
+      ? `I answer with the part of the article ${escapeMrkdwn(articleAbout(only))} that fits.`
+      : `I answer with the part of these articles that fits:\n${library.articles
+          .map((a) => `• ${escapeMrkdwn(articleAbout(a))}`)
+          .join("\n")}\n`;
+  const text = truncate(
+    `Hi! Ask me a question — ${covers} Pick a suggestion or type your own question.`,
+    3000,
+  );
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
-/** The suggested prompts of the library, in article order, at most as many as Slack shows. */
+/** The suggested prompts of the library, round-robin over its articles, at most as many as Slack shows. */
 export function panelPrompts(library: Library): SuggestedPrompt[] {
-  return library.articles
-    .flatMap((article) => article.suggestedPrompts ?? [])
-    .slice(0, SUGGESTED_PROMPT_LIMITS.count)
-    .map(({ title, message }) => ({ title, message }));
+  return suggestedAcross(library.articles);
 }
 
 /** The thread's title: the question as the person meant it, shortened; null when nothing is left. */
@@ -80,7 +90,7 @@ function plain(text: string): types.PlainTextElement {
 
 /**
  * The answer in a panel thread: the same card as `/em-focus` (level, guidance, why, link, "Also
- * relevant"), with "Other levels", and Slack's native 👍/👎 in a `context_actions` block in place of
+ * relevant"), with "Other levels" when its article has levels, and Slack's native 👍/👎 in a `context_actions` block in place of
  * the slash command's feedback buttons. "Share in channel" is left out: the panel is private already.
  * No guidance and the overview come as everywhere else, without buttons.
  */
@@ -88,24 +98,30 @@ export function panelAnswerView(library: Library, answer: Answer): MessageView {
   const view = replyView(library, answer);
   const section = answer.section;
   if (!section) return view;
+  // "Other levels" only where the answer's own article names levels besides it.
+  const otherLevels: Block[] = offersOtherLevels(library, section)
+    ? [
+        {
+          type: "actions",
+          block_id: PANEL_ACTIONS_BLOCK,
+          elements: [
+            {
+              type: "button",
+              action_id: ACTIONS.otherLevels,
+              text: plain("Other levels"),
+              value: encodeAnswerRef({
+                article: section.article,
+                section: section.id,
+                question: answer.question,
+              }),
+            },
+          ],
+        },
+      ]
+    : [];
   const blocks: Block[] = [
     ...view.blocks,
-    {
-      type: "actions",
-      block_id: PANEL_ACTIONS_BLOCK,
-      elements: [
-        {
-          type: "button",
-          action_id: ACTIONS.otherLevels,
-          text: plain("Other levels"),
-          value: encodeAnswerRef({
-            article: section.article,
-            section: section.id,
-            question: answer.question,
-          }),
-        },
-      ],
-    },
+    ...otherLevels,
     {
       type: "context_actions",
       block_id: FEEDBACK_BLOCK,

@@ -11,9 +11,10 @@ import type {
   PromptSchedule,
   Subscription,
 } from "../../store/types.js";
-import { type Block, LIMITS, levelSections, overviewBlocks } from "./answer.js";
+import { type Block, LIMITS } from "./answer.js";
 import { LEVEL_MARKERS } from "./levels.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { levelSections, overviewBlocks } from "./overview.js";
 import { PROMPT_ANSWER_LABELS } from "./prompt.js";
 import { describeSubscription } from "./subscriptions.js";
 
@@ -191,7 +192,7 @@ export function homeView(
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*Your last ${history.weeks.length === 1 ? "week" : `${history.weeks.length} weeks`}*\n${historyChart(history)}\n\nNarrow ${counts.narrow} · Wide ${counts.wide} · IC ${counts.ic} · skipped ${counts.skip}`,
+          `*Your last ${history.weeks.length === 1 ? "week" : `${history.weeks.length} weeks`}*\n${historyChart(history)}\n\n${LEVEL_NAMES.narrow} ${counts.narrow} · ${LEVEL_NAMES.wide} ${counts.wide} · ${LEVEL_NAMES.ic} ${counts.ic} · skipped ${counts.skip}`,
           LIMITS.sectionText,
         ),
       },

@@ -1,7 +1,8 @@
 import { LEVEL_NAMES, type Library } from "../../content/types.js";
 import type { Drift } from "../../domain/focus.js";
-import { type Block, LIMITS, levelSections } from "./answer.js";
+import { type Block, LIMITS } from "./answer.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { levelSections } from "./overview.js";
 
 /** The private "on purpose, or drifting?" note a person's prompt carries, with both levels' sections. */
 export function nudgeBlocks(library: Library, drift: Drift): Block[] {

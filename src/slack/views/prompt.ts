@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { Prompt } from "../../content/prompts.js";
+import { LEVEL_NAMES } from "../../content/types.js";
 import type { AnswerChoice } from "../../domain/focus.js";
 import type { Delivery } from "../../store/types.js";
 import type { Block, MessageView } from "./answer.js";
@@ -14,9 +15,9 @@ export const PROMPT_ANSWER_ACTIONS = {
 } as const satisfies Record<AnswerChoice, string>;
 
 export const PROMPT_ANSWER_LABELS: Readonly<Record<AnswerChoice, string>> = {
-  narrow: "Mostly Narrow",
-  wide: "Mostly Wide",
-  ic: "Mostly IC",
+  narrow: `Mostly ${LEVEL_NAMES.narrow}`,
+  wide: `Mostly ${LEVEL_NAMES.wide}`,
+  ic: `Mostly ${LEVEL_NAMES.ic}`,
   skip: "Skip this week",
 };
 
@@ -73,7 +74,7 @@ export const renderPromptMessage = (
         elements: [
           {
             type: "mrkdwn",
-            text: `Narrow: ${LEVEL_HINTS.narrow} · Wide: ${LEVEL_HINTS.wide} · IC: ${LEVEL_HINTS.ic}`,
+            text: `${LEVEL_NAMES.narrow}: ${LEVEL_HINTS.narrow} · ${LEVEL_NAMES.wide}: ${LEVEL_HINTS.wide} · ${LEVEL_NAMES.ic}: ${LEVEL_HINTS.ic}`,
           },
         ],
       },

@@ -1,8 +1,9 @@
 import { LEVEL_NAMES, type Library } from "../../content/types.js";
 import type { PassMessage } from "../../prompts/delivery-options.js";
 import { MIN_ANSWERS, type TeamSummary, type TrendWeek } from "../../prompts/team-summary.js";
-import { type Block, LIMITS, levelSections } from "./answer.js";
+import { type Block, LIMITS } from "./answer.js";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
+import { levelSections } from "./overview.js";
 
 const BAR = { narrow: "🟦", wide: "🟩", ic: "🟧", skip: "⬜" } as const;
 
@@ -38,7 +39,7 @@ export function summaryView(library: Library, summary: TeamSummary): PassMessage
     };
   }
   const c = summary.counts;
-  const split = `${summary.answered} answered · Narrow ${c.narrow} · Wide ${c.wide} · IC ${c.ic} · skipped ${c.skip}`;
+  const split = `${summary.answered} answered · ${LEVEL_NAMES.narrow} ${c.narrow} · ${LEVEL_NAMES.wide} ${c.wide} · ${LEVEL_NAMES.ic} ${c.ic} · skipped ${c.skip}`;
   const blocks: Block[] = [{ type: "section", text: { type: "mrkdwn", text: `${title}\n${split}` } }];
   if (summary.named.length > 0) {
     // Only ids Slack gave us, from members who opted in; Slack draws the names.
@@ -73,7 +74,7 @@ export function summaryView(library: Library, summary: TeamSummary): PassMessage
     text: {
       type: "mrkdwn",
       text: truncate(
-        `*Last ${summary.trend.length} week${summary.trend.length === 1 ? "" : "s"}* ${BAR.narrow} Narrow ${BAR.wide} Wide ${BAR.ic} IC ${BAR.skip} skipped\n${summary.trend.map(trendLine).join("\n")}`,
+        `*Last ${summary.trend.length} week${summary.trend.length === 1 ? "" : "s"}* ${BAR.narrow} ${LEVEL_NAMES.narrow} ${BAR.wide} ${LEVEL_NAMES.wide} ${BAR.ic} ${LEVEL_NAMES.ic} ${BAR.skip} skipped\n${summary.trend.map(trendLine).join("\n")}`,
         LIMITS.sectionText,
       ),
     },

@@ -4,14 +4,9 @@ import { answerWithSection } from "../../../match/answer.js";
 import { answerKeyOf } from "../../../store/feedback.js";
 import { noteNotHelpful } from "../../answering.js";
 import { type BotDeps, teamOf } from "../../deps.js";
-import {
-  type AnswerRef,
-  answerView,
-  decodeAnswerRef,
-  findSection,
-  otherLevelsView,
-} from "../../views/answer.js";
+import { type AnswerRef, answerView, decodeAnswerRef, findSection } from "../../views/answer.js";
 import { isPanelAnswer, panelAnswerView } from "../../views/assistant.js";
+import { offersOtherLevels, otherLevelsView } from "../../views/overview.js";
 import type { ButtonArgs } from "../registry.js";
 
 const GONE =
@@ -94,6 +89,7 @@ export const feedback = (deps: BotDeps, helpful: boolean) =>
       replace_original: true,
       ...answerView(answerWithSection(deps.matcher, ref.question, section), {
         buttons: true,
+        otherLevels: offersOtherLevels(deps.library, section),
         feedbackNote: helpful
           ? "👍 Thanks — glad it helped."
           : "👎 Thanks — noted. The authors use this to improve the guidance.",
@@ -115,7 +111,7 @@ export const alsoRelevant = (deps: BotDeps) =>
     // An answer in the assistant panel stays one (Other levels, native 👍/👎).
     const view = isPanelAnswer(body.message)
       ? panelAnswerView(deps.library, answer)
-      : answerView(answer, { buttons: ephemeral });
+      : answerView(answer, { buttons: ephemeral, otherLevels: offersOtherLevels(deps.library, section) });
     await respond(
       own
         ? { replace_original: true, ...view }

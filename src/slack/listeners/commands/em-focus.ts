@@ -4,7 +4,7 @@ import { parseCommand } from "../../command.js";
 import type { BotDeps } from "../../deps.js";
 import { handleSubscriptionCommand } from "../../subscriptions.js";
 import { stripControl } from "../../text.js";
-import { overviewView, replyView } from "../../views/answer.js";
+import { overviewView, replyView } from "../../views/overview.js";
 
 export const COMMAND = "/em-focus";
 

@@ -4,7 +4,7 @@ import { mentionQuestion } from "../../command.js";
 import type { BotDeps } from "../../deps.js";
 import { stripControl } from "../../text.js";
 import { threadRootText } from "../../thread.js";
-import { replyView } from "../../views/answer.js";
+import { replyView } from "../../views/overview.js";
 
 /** A mention is answered in its thread; a bare mention inside a thread asks about the thread itself. */
 export function appMention(deps: BotDeps) {

@@ -4,7 +4,7 @@ import { answerFor } from "../../answering.js";
 import type { RecentEvents } from "../../dedupe.js";
 import type { BotDeps } from "../../deps.js";
 import { stripControl } from "../../text.js";
-import { replyView } from "../../views/answer.js";
+import { replyView } from "../../views/overview.js";
 
 /**
  * A question sent to the bot in a DM, answered there. Under agent_view the DM is the agent's

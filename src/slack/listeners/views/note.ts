@@ -1,4 +1,5 @@
 import type { Middleware } from "@slack/bolt";
+import { LEVEL_NAMES } from "../../../content/types.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import { NOTHING_SAVED } from "../../failures.js";
 import { publishHome } from "../../home.js";
@@ -39,7 +40,9 @@ export const saveNote =
     if (!saved) {
       await ack({
         response_action: "errors",
-        errors: { note: "Choose Narrow, Wide or IC on the prompt first." },
+        errors: {
+          note: `Choose ${LEVEL_NAMES.narrow}, ${LEVEL_NAMES.wide} or ${LEVEL_NAMES.ic} on the prompt first.`,
+        },
       });
       return;
     }
