@@ -82,7 +82,7 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   overviewWhenOneLevel: 0.2,
   sectionCoverWeight: 5,
   coverExamples: 20,
-  articleCoverWeight: 5,
+  articleCoverWeight: 2,
   articleBalance: 0.5,
   priorCorrection: 1,
 };
