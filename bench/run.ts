@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runAck } from "./ack.js";
 import { BENCH_DIR, markdownTable, type PartResult, printRows, type Row, round } from "./common.js";
 import { runDelivery } from "./delivery.js";
+import { runLibraryStartup } from "./library-startup.js";
 import { describeMachine } from "./machine.js";
 import { runMatching } from "./matching.js";
 import { runScale } from "./scale.js";
@@ -52,6 +53,12 @@ const PARTS: readonly Part[] = [
     label: "5 delivery",
     title: "5. Prompt delivery (10,000 due subscriptions, rate-limited Slack)",
     run: runDelivery,
+  },
+  {
+    name: "library",
+    label: "6 library",
+    title: "6. A library near the classifier's limit: warm start-up (node dist/main.js vs bare Bolt app)",
+    run: runLibraryStartup,
   },
 ];
 

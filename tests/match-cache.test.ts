@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,7 +52,7 @@ describe("trained models kept between starts", () => {
     expect(rankings(second)).toEqual(rankings(fresh));
   });
 
-  it("trains afresh when the content, the examples or the options change, and keeps only the newest", () => {
+  it("trains afresh when the content, the examples or the options change", () => {
     const dir = cacheDir();
     loadMatcher(library, {}, dir);
     const [before] = files(dir);
@@ -55,12 +63,36 @@ describe("trained models kept between starts", () => {
       ),
     };
     loadMatcher(changed, {}, dir);
-    expect(files(dir)).toHaveLength(1);
-    expect(files(dir)[0]).not.toBe(before);
+    expect(files(dir)).toHaveLength(2);
+    expect(files(dir)).toContain(before);
     loadMatcher({ ...library, examples: library.examples.slice(1) }, {}, dir);
-    const [afterExamples] = files(dir);
+    expect(files(dir)).toHaveLength(3);
     loadMatcher(library, { l2: 1e-3 }, dir);
-    expect(files(dir)[0]).not.toBe(afterExamples);
+    expect(files(dir)).toHaveLength(4);
+  });
+
+  it("keeps the eight most recently used models: the bot, the tests and another branch do not evict each other", () => {
+    const dir = cacheDir();
+    loadMatcher(library, {}, dir);
+    const [current] = files(dir) as [string];
+    // Ten older models, each last used a minute before the next.
+    mkdirSync(dir, { recursive: true });
+    const old = Array.from({ length: 10 }, (_, i) => `matcher-old${String(i).padStart(2, "0")}.json`);
+    old.forEach((name, i) => {
+      writeFileSync(join(dir, name), "{}");
+      const used = new Date(Date.now() - (20 - i) * 60_000);
+      utimesSync(join(dir, name), used, used);
+    });
+    // Using the current model marks it; then a new library's model is written, and the folder pruned.
+    const currentUsed = new Date(Date.now() - 30 * 60_000);
+    utimesSync(join(dir, current), currentUsed, currentUsed);
+    loadMatcher(library, {}, dir);
+    loadMatcher({ ...library, examples: library.examples.slice(2) }, {}, dir);
+    const kept = files(dir);
+    expect(kept).toHaveLength(8);
+    expect(kept).toContain(current);
+    // The newest six of the old ones stay, the four least recently used went.
+    expect(kept.filter((name) => name.includes("old")).sort()).toEqual(old.slice(4));
   });
 
   it("serves other decision thresholds from the same model, deciding with the thresholds given", () => {

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Library } from "../content/types.js";
@@ -93,6 +102,7 @@ export function matcherCodeHash(dir = dirname(fileURLToPath(import.meta.url))): 
 function read(file: string): TrainedModel | null {
   try {
     const saved = JSON.parse(readFileSync(file, "utf8")) as SavedModel;
+    markUsed(file);
     if (saved.format !== FORMAT || !Array.isArray(saved.known) || !Array.isArray(saved.levels)) return null;
     return {
       classifier: Classifier.fromJSON(saved.classifier),
@@ -104,6 +114,19 @@ function read(file: string): TrainedModel | null {
   }
 }
 
+/** Marks a model recently used, so pruning (in `write`) keeps it; a read-only cache just goes unmarked. */
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Nothing to do: the model was read all the same.
+  }
+}
+
+/** How many trained models the cache folder keeps, the most recently used. */
+const KEPT_MODELS = 8;
+
 function write(dir: string, file: string, model: TrainedModel): void {
   const saved: SavedModel = {
     format: FORMAT,
@@ -113,10 +136,13 @@ function write(dir: string, file: string, model: TrainedModel): void {
   };
   try {
     mkdirSync(dir, { recursive: true });
-    // Older models are of no further use: keep the folder from growing with every content edit.
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith("matcher-") && join(dir, name) !== file) rmSync(join(dir, name), { force: true });
-    }
+    // Keep the folder from growing with every content edit, but keep a few recent models: the bot,
+    // the playground, the tests and a checkout of another branch each use their own library.
+    const others = readdirSync(dir)
+      .filter((name) => name.startsWith("matcher-") && join(dir, name) !== file)
+      .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.used - a.used);
+    for (const { path } of others.slice(KEPT_MODELS - 1)) rmSync(path, { force: true });
     // Written aside and renamed, so a reader never sees half a file.
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, JSON.stringify(saved));
