@@ -120,14 +120,26 @@ describe("trained models kept between starts", () => {
     const dir = cacheDir();
     loadMatcher(library, {}, dir);
     const file = join(dir, files(dir)[0] as string);
+    const good = readFileSync(file);
+    const length = good.readUInt32LE(0);
+    const withLength = (n: number) => {
+      const copy = Buffer.from(good);
+      copy.writeUInt32LE(n, 0);
+      return copy;
+    };
     for (const junk of [
-      "{not json",
-      "null",
-      JSON.stringify({ format: 1, classifier: { classes: 3 }, known: [], levels: [] }),
+      Buffer.from("{not json"),
+      Buffer.alloc(0),
+      Buffer.from("null"),
+      Buffer.from(JSON.stringify({ format: 1, classifier: { classes: 3 }, known: [], levels: [] })),
+      withLength(length + 1_000_000_000),
+      withLength(length - 3),
+      good.subarray(0, good.byteLength - 8),
+      good.subarray(0, good.byteLength - 3),
     ]) {
       writeFileSync(file, junk);
       expect(rankings(loadMatcher(library, {}, dir))).toEqual(rankings(fresh));
-      expect(readFileSync(file, "utf8")).not.toBe(junk);
+      expect(readFileSync(file).equals(junk)).toBe(false);
     }
   });
 

@@ -36,6 +36,15 @@ export interface SavedClassifier {
   bias: number[];
 }
 
+/** A trained classifier's parts: `SavedClassifier` with its weights unencoded. */
+export interface ClassifierParts {
+  classes: number;
+  features: string[];
+  bias: number[];
+  /** Row-major: weights[feature * classes + class]. */
+  weights: Float64Array;
+}
+
 export class Classifier {
   private constructor(
     readonly classes: number,
@@ -126,20 +135,37 @@ export class Classifier {
 
   /** A classifier saved with `toJSON`; throws when the data does not fit together. */
   static fromJSON(saved: SavedClassifier): Classifier {
-    const { classes, features, bias } = saved;
     const bytes = Buffer.from(saved.weights, "base64");
+    if (bytes.byteLength % Float64Array.BYTES_PER_ELEMENT !== 0)
+      throw new Error("saved classifier does not fit together");
+    const weights = new Float64Array(bytes.byteLength / Float64Array.BYTES_PER_ELEMENT);
+    new Uint8Array(weights.buffer).set(bytes);
+    return Classifier.fromParts({ ...saved, weights });
+  }
+
+  /** The model as parts: the weights as they are in memory, for a binary copy (see model-cache.ts). */
+  parts(): ClassifierParts {
+    return {
+      classes: this.classes,
+      features: [...this.ids.keys()],
+      bias: [...this.bias],
+      weights: this.weights,
+    };
+  }
+
+  /** A classifier from its `parts`; throws when they do not fit together. */
+  static fromParts(parts: ClassifierParts): Classifier {
+    const { classes, features, bias, weights } = parts;
     if (
       !Number.isInteger(classes) ||
       classes < 1 ||
       !Array.isArray(features) ||
       !Array.isArray(bias) ||
       bias.length !== classes ||
-      bytes.byteLength !== features.length * classes * Float64Array.BYTES_PER_ELEMENT
+      weights.length !== features.length * classes
     ) {
       throw new Error("saved classifier does not fit together");
     }
-    const weights = new Float64Array(features.length * classes);
-    new Uint8Array(weights.buffer).set(bytes);
     return new Classifier(
       classes,
       new Map(features.map((feature, id) => [feature, id])),
