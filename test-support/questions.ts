@@ -4,4 +4,4 @@
  * tests of that button in Slack, the playground and the CLI use it; tests/match.test.ts fails first,
  * with this name, if retraining ever stops offering the alternative.
  */
-export const TWO_SECTIONS = "is it fine to switch back to IC even if it hurts my VP chances";
+export const TWO_SECTIONS = "is it fine to switch back to IC as an engineer even if it hurts my VP chances";
