@@ -13,6 +13,8 @@ import { ACTIONS, answerView, type MessageView } from "../src/slack/views/answer
 import { greetingView, panelAnswerView, panelPrompts } from "../src/slack/views/assistant.js";
 import { homeView } from "../src/slack/views/home.js";
 import { offersOtherLevels, otherLevelsView, overviewView, replyView } from "../src/slack/views/overview.js";
+import { renderPromptMessage } from "../src/slack/views/prompt.js";
+import type { Delivery } from "../src/store/types.js";
 import { validateBlocks } from "../test-support/fake-slack.js";
 
 const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
@@ -157,6 +159,69 @@ describe("a library of two articles: replies written over the whole library (iss
     expect(declined.text).toBe(
       `I have no guidance on that in the article “${seed.title}” — ${seed.about}. Here is the overview:`,
     );
+  });
+});
+
+describe("the weekly prompt's level hints come from the level sections' front matter", () => {
+  const prompt = { id: "p", order: 1, level: null, text: "What did you learn this week?" };
+  const delivery = { id: "d1", targetType: "user", targetId: "U1" } as unknown as Delivery;
+  /** The context line under the focus check: the levels and their hints. */
+  function hintsLine(lib: ReturnType<typeof loadLibrary>): string {
+    const view = renderPromptMessage(lib, prompt, delivery);
+    expect(validateBlocks(view.blocks, 50)).toEqual([]);
+    const focus = view.blocks.findIndex((b) => "block_id" in b && b.block_id === "prompt_focus");
+    const line = view.blocks[focus + 1] as { type: string; elements: { text: string }[] };
+    expect(line.type).toBe("context");
+    return line.elements.map((e) => e.text).join("");
+  }
+  function only(name: string, article: string) {
+    const dir = mkdtempSync(join(tmpdir(), "em-focus-hints-"));
+    writeFileSync(join(dir, name), article);
+    try {
+      return loadLibrary(dir, { baseUrl: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const levelsArticle = (hints: string) => `---
+title: Where Managers Spend Their Week
+sections:
+${hints}
+---
+
+- **Narrow**: your own squad and its backlog.
+- **Wide**: the whole department and its peers.
+- **IC**: a problem of your own, hands on keyboard.
+`;
+
+  it("shows each level's hint as the seed article writes it", () => {
+    const seed = loadLibrary(CONTENT, { baseUrl: null });
+    const levels = seed.sections.filter((s) => s.level);
+    expect(levels.map((s) => s.level)).toEqual(["narrow", "wide", "ic"]);
+    for (const s of levels) expect(s.hint?.length).toBeGreaterThan(0);
+    expect(hintsLine(seed)).toBe(levels.map((s) => `${LEVEL_NAMES[s.level ?? "ic"]}: ${s.hint}`).join(" · "));
+    // A second article without levels changes nothing.
+    expect(hintsLine(library)).toBe(hintsLine(seed));
+  });
+
+  it("shows another library's hints, escaped, and none of the seed's", () => {
+    const other = only(
+      "week.md",
+      levelsArticle(
+        "  - section: narrow\n    hint: my squad & its backlog\n  - section: wide\n    hint: the department\n  - section: ic\n    hint: <hands on>",
+      ),
+    );
+    expect(hintsLine(other)).toBe(
+      "Narrow: my squad &amp; its backlog · Wide: the department · IC: &lt;hands on&gt;",
+    );
+  });
+
+  it("shows the level names alone where a level has no hint, or the library has no levels", () => {
+    const someHints = only("week.md", levelsArticle("  - section: wide\n    hint: the department"));
+    expect(hintsLine(someHints)).toBe("Narrow · Wide: the department · IC");
+    const noLevels = only("offsite.md", SECOND);
+    expect(noLevels.sections.some((s) => s.level)).toBe(false);
+    expect(hintsLine(noLevels)).toBe("Narrow · Wide · IC");
   });
 });
 
