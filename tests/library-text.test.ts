@@ -9,6 +9,7 @@ import { loadLibrary } from "../src/content/load.js";
 import { LEVEL_NAMES, type Section } from "../src/content/types.js";
 import { type Answer, answerQuestion } from "../src/match/answer.js";
 import { Matcher } from "../src/match/matcher.js";
+import { articlesNamed, installPage } from "../src/slack/oauth-pages.js";
 import { ACTIONS, answerView, type MessageView } from "../src/slack/views/answer.js";
 import { greetingView, panelAnswerView, panelPrompts } from "../src/slack/views/assistant.js";
 import { homeView } from "../src/slack/views/home.js";
@@ -222,6 +223,23 @@ ${hints}
     const noLevels = only("offsite.md", SECOND);
     expect(noLevels.sections.some((s) => s.level)).toBe(false);
     expect(hintsLine(noLevels)).toBe("Narrow · Wide · IC");
+  });
+});
+
+describe("the install page names the library's articles from content", () => {
+  it("names one article, several, or a long list by its first three, escaped", () => {
+    const page = installPage("https://slack.test/oauth?state=1", library.articles);
+    expect(page).toContain(
+      `the part of the articles <em>${library.articles[0]?.title}</em> and <em>Running a Leadership Offsite</em> that fits`,
+    );
+    expect(articlesNamed([{ title: "Tech Lead & Manager" }])).toBe(
+      "the article <em>Tech Lead &amp; Manager</em>",
+    );
+    const titles = ["A", "B", "C", "D", "E"].map((title) => ({ title }));
+    expect(articlesNamed(titles.slice(0, 4))).toBe(
+      "the articles <em>A</em>, <em>B</em>, <em>C</em> and <em>D</em>",
+    );
+    expect(articlesNamed(titles)).toBe("the articles <em>A</em>, <em>B</em>, <em>C</em> and 2 more articles");
   });
 });
 
