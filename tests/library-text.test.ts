@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,7 @@ import { validateBlocks } from "../test-support/fake-slack.js";
 
 const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
 const SEED = "levels-of-engineering-management-focus";
-const VIEWS = fileURLToPath(new URL("../src/slack/views", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 const SECOND = `---
 title: Running a Leadership Offsite
@@ -243,26 +243,57 @@ describe("the install page names the library's articles from content", () => {
   });
 });
 
-describe("no Block Kit text in src/slack/views names the seed article except through content", () => {
+/** Files whose text reaches people: Slack views and pages, the playground, the CLI, health pages. */
+const SURFACES = [
+  "src/slack",
+  "src/playground",
+  "src/cli",
+  "src/cli.ts",
+  "src/health.ts",
+  "public/playground",
+];
+
+function surfaceFiles(path: string): string[] {
+  const full = join(ROOT, path);
+  if (!statSync(full).isDirectory()) return [path];
+  return readdirSync(full)
+    .flatMap((name) => surfaceFiles(`${path}/${name}`))
+    .filter((file) => /\.(ts|js|html|css)$/.test(file));
+}
+
+describe("no text in the Slack, playground, CLI or health surfaces names the seed article except through content", () => {
   const seed = loadLibrary(CONTENT, { baseUrl: null }).articles[0];
   if (!seed) throw new Error("no seed article");
-  // Words only the seed article's content may bring: its title, slug, headings, suggested prompts,
-  // the levels' names and the phrases its sections are known by.
+  // Words only the seed article's content may bring: its title, slug, about, headings, summaries,
+  // level hints, suggested prompts, the levels' names and the phrases its sections are known by.
   const phrases = [
     seed.title,
     seed.slug,
+    seed.about ?? seed.title,
     ...seed.sections.filter((s) => s.role !== "level").map((s) => s.heading),
+    ...seed.sections.flatMap((s) => [s.summary, ...(s.hint ? [s.hint] : [])]),
     ...(seed.suggestedPrompts ?? []).flatMap((p) => [p.title, p.message]),
     "management is not a promotion",
     "engineering leader",
     "I miss coding",
     "VP path",
+    "own team",
+    "other orgs",
+    "as an engineer",
   ];
   const levelWords = Object.values(LEVEL_NAMES);
+  const files = SURFACES.flatMap(surfaceFiles);
 
-  for (const file of readdirSync(VIEWS).filter((f) => f.endsWith(".ts"))) {
+  it("covers the views, listeners, pages, playground and CLI", () => {
+    for (const file of ["src/slack/views/prompt.ts", "src/playground/pages.ts", "src/cli/ask.ts"]) {
+      expect(files).toContain(file);
+    }
+    expect(files.length).toBeGreaterThan(40);
+  });
+
+  for (const file of files) {
     it(`${file} has none`, () => {
-      const code = readFileSync(join(VIEWS, file), "utf8")
+      const code = readFileSync(join(ROOT, file), "utf8")
         .replace(/\/\*[\s\S]*?\*\//g, "")
         .replace(/^\s*\/\/.*$/gm, "")
         .replace(/\s\/\/.*$/gm, "");

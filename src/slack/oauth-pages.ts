@@ -48,8 +48,8 @@ export function articlesNamed(articles: readonly Pick<Article, "title">[]): stri
 export function installPage(authorizeUrl: string, articles: readonly Pick<Article, "title">[]): string {
   return page(
     "Add em-focus to Slack",
-    `<p>em-focus answers engineering leaders with the part of ${articlesNamed(articles)} that fits their
-question, and can send a weekly reflection prompt.</p>
+    `<p>em-focus answers questions in Slack with the part of ${articlesNamed(articles)} that fits, and
+can send a weekly reflection prompt.</p>
 <p><a class="add" href="${escapeHtml(authorizeUrl)}">Add to Slack</a></p>
 <p>Slack asks you to allow what em-focus needs. This link is good for ten minutes, once; for an
 Enterprise Grid organisation, an org admin opens it to install em-focus for the whole org.</p>
