@@ -420,6 +420,31 @@ describe("broken content", () => {
     expect(error.reason).toBe("front matter sections[0].aliases must be a list of phrases");
   });
 
+  it("rejects a level hint that is not a short phrase, or on a section without a level", () => {
+    expect(load(withOverride("  - section: narrow\n    hint: [a, b]")).reason).toBe(
+      "front matter sections[0].hint must be a short phrase on one line",
+    );
+    expect(load(withOverride('  - section: narrow\n    hint: "  "')).reason).toBe(
+      "front matter sections[0].hint must be a short phrase on one line",
+    );
+    expect(load(withOverride(`  - section: narrow\n    hint: ${"x".repeat(61)}`)).reason).toBe(
+      "front matter sections[0].hint is 61 characters; keep it to 60 (it sits beside the level's name in the weekly prompt)",
+    );
+    const noLevel = load(withOverride('  - section: "First paragraph"\n    hint: your own team'));
+    expect(noLevel.file).toBe("o.md");
+    expect(noLevel.reason).toBe(
+      'section "first-paragraph-here" has a "hint" but no level; a hint is shown beside a level\'s name in the weekly prompt',
+    );
+    const unsetLevel = load(withOverride("  - section: narrow\n    level: null\n    hint: your own team"));
+    expect(unsetLevel.reason).toContain('has a "hint" but no level');
+  });
+
+  it("carries a level section's hint, trimmed, and none where it has none", () => {
+    const library = loadLibrary(folder(withOverride("  - section: narrow\n    hint: '  your own team '")));
+    expect(library.sections.find((s) => s.level === "narrow")?.hint).toBe("your own team");
+    expect(library.sections.filter((s) => s.hint !== undefined)).toHaveLength(1);
+  });
+
   it("rejects an unknown override key", () => {
     const error = load(withOverride("  - section: narrow\n    colour: blue"));
     expect(error.reason).toBe("front matter sections[0] has unknown key(s): colour");

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLibrary } from "../src/content/load.js";
 import { WORKSPACE_TABLES } from "../src/store/uninstall.js";
-import { TEST_DATABASES, type TestBot } from "./helpers/bot.js";
+import { CONTENT_DIR, TEST_DATABASES, type TestBot } from "./helpers/bot.js";
 import {
   install,
   type Origin,
@@ -15,6 +16,7 @@ import { countTeamRows, rawSql, seedWorkspaceRows } from "./helpers/raw-sql.js";
 import { appMentionEvent } from "./helpers/slack-requests.js";
 
 const ONE: Origin = { teamId: "T0NE" };
+const TITLE = loadLibrary(CONTENT_DIR).articles[0]?.title ?? "no article";
 const GRID_WORKSPACE: Origin = { teamId: "T0GRIDWS", enterpriseId: "E0GRID" };
 const ORG_MEMBER: Origin = { teamId: "T0ORGWS", enterpriseId: "E0ORG", org: true };
 
@@ -51,6 +53,8 @@ describe.each(TEST_DATABASES)("OAuth mode on $name (issue 19)", ({ postgresUrl }
   it("two workspaces (one inside a Grid) and an org-wide install complete the flow, each told what to do next", async () => {
     const { page, link, cookie } = await openInstallPage(bot.url);
     expect(page).toContain("Add to Slack");
+    // The page names the library's articles from content.
+    expect(page).toContain(`the part of the article <em>${TITLE}</em> that fits`);
     expect(link.searchParams.get("client_id")).toBe(bot.fake.oauth.clientId);
     expect(link.searchParams.get("scope")?.split(",")).toContain("chat:write");
     expect(cookie).toMatch(/^slack-app-oauth-state=/);

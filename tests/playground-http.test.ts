@@ -133,4 +133,25 @@ describe("the playground over HTTP", () => {
     writeFileSync(file, original);
     expect((await post("/api/reload", {})).body.problems).toContain("no problems");
   });
+
+  it("fills the composer's placeholder from the library's suggested prompts, or neutral words without any", async () => {
+    const placeholder = async () => {
+      const page = await (await fetch(server.url)).text();
+      return /<textarea id="question"[^>]*placeholder="([^"]*)"/.exec(page)?.[1];
+    };
+    const first = studio.library.articles[0]?.suggestedPrompts?.[0]?.message;
+    expect(first).toBeTruthy();
+    expect(await placeholder()).toBe(`/em-focus ${first}`);
+    const file = join(dir, "levels-of-engineering-management-focus.md");
+    const original = readFileSync(file, "utf8");
+    try {
+      writeFileSync(file, original.replace(`message: ${first}`, `message: 'Teams & "leads" <now>?'`));
+      expect(await placeholder()).toBe("/em-focus Teams &amp; &quot;leads&quot; &lt;now&gt;?");
+      writeFileSync(file, original.replace(/^suggested_prompts:\n(?: {2}.*\n)+/m, ""));
+      expect(await placeholder()).toBe("Ask a question, as you would with /em-focus");
+    } finally {
+      writeFileSync(file, original);
+    }
+    expect(await placeholder()).toBe(`/em-focus ${first}`);
+  });
 });

@@ -93,10 +93,10 @@ const VIEWS: Record<string, { blocks?: unknown; callback_id?: string }> = {
   notice: notice("ok"),
   "assistant panel greeting": greetingView(library),
   "assistant panel answer": panelAnswerView(library, twoSections),
-  "weekly prompt": renderPromptMessage(prompt, delivery) as never,
+  "weekly prompt": renderPromptMessage(library, prompt, delivery) as never,
   "prompt answered privately": privateConfirmation("wide", "d1"),
   "prompt answered in place": {
-    blocks: answeredPromptBlocks(renderPromptMessage(prompt, delivery).blocks, "ic", "d1"),
+    blocks: answeredPromptBlocks(renderPromptMessage(library, prompt, delivery).blocks, "ic", "d1"),
   },
 };
 

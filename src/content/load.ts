@@ -37,7 +37,11 @@ interface SectionOverride {
   level?: string | null;
   role?: string;
   aliases?: string[];
+  hint?: string;
 }
+
+/** The longest level hint: it sits beside the level's name on one line of the weekly prompt. */
+export const HINT_MAX_LENGTH = 60;
 
 /** Reads every article under `dir` (except the prompts folder) and splits it into sections. */
 export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
@@ -192,12 +196,25 @@ function readOverrides(file: string, value: unknown): SectionOverride[] {
         `${where}.role must be "overview" (answers only questions about the whole) or "topic", not ${JSON.stringify(e.role)}`,
       );
     }
-    const known = new Set(["section", "id", "title", "summary", "level", "role", "aliases"]);
+    if (e.hint !== undefined) readHint(file, where, e.hint);
+    const known = new Set(["section", "id", "title", "summary", "level", "role", "aliases", "hint"]);
     const unknown = Object.keys(e).filter((key) => !known.has(key));
     if (unknown.length > 0)
       throw new ContentError(file, `${where} has unknown key(s): ${unknown.join(", ")}`);
     return e as unknown as SectionOverride;
   });
+}
+
+function readHint(file: string, where: string, hint: unknown): void {
+  if (typeof hint !== "string" || hint.trim() === "" || /[\r\n]/.test(hint.trim())) {
+    throw new ContentError(file, `${where}.hint must be a short phrase on one line`);
+  }
+  if (hint.trim().length > HINT_MAX_LENGTH) {
+    throw new ContentError(
+      file,
+      `${where}.hint is ${hint.trim().length} characters; keep it to ${HINT_MAX_LENGTH} (it sits beside the level's name in the weekly prompt)`,
+    );
+  }
 }
 
 function normalized(text: string): string {
@@ -250,6 +267,12 @@ function applyOverrides(
         `section "${section.id}" has a level, so it cannot also have role "${override.role}"`,
       );
     }
+    if (!level && override.hint !== undefined) {
+      throw new ContentError(
+        file,
+        `section "${section.id}" has a "hint" but no level; a hint is shown beside a level's name in the weekly prompt`,
+      );
+    }
     sections[index] = {
       ...section,
       id: override.id?.trim() ?? section.id,
@@ -258,6 +281,7 @@ function applyOverrides(
       level,
       role: level ? "level" : ((override.role as SectionRole | undefined) ?? "topic"),
       aliases: (override.aliases ?? []).map((alias) => alias.trim()),
+      ...(override.hint === undefined ? {} : { hint: override.hint.trim() }),
     };
   }
   return sections;

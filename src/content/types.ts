@@ -35,6 +35,11 @@ export interface Section {
   readonly role: SectionRole;
   /** Author-curated phrasings people use for this section (front matter). */
   readonly aliases: readonly string[];
+  /**
+   * For a level section: a few words beside the level's name where the weekly prompt asks where
+   * your focus went (front matter `hint`).
+   */
+  readonly hint?: string;
   /** Deep link to the section, or null when the article has no known home. */
   readonly url: string | null;
   /**

@@ -1,12 +1,18 @@
-import type { Section } from "../content/types.js";
-import { LEVEL_NAMES } from "../content/types.js";
+import { suggestedAcross } from "../content/about.js";
+import { LEVEL_NAMES, type Library, type Section } from "../content/types.js";
 import type { GapGroup } from "../gaps.js";
 import { ARTICLE_TABLE_COLUMNS, articleRow } from "../match/article-eval.js";
 import { blocksToHtml, escapeHtml } from "./blockkit-html.js";
 import type { Studio } from "./studio.js";
 
+/** The composer's placeholder: the library's first suggested prompt, or neutral words without one. */
+export function composerPlaceholder(library: Pick<Library, "articles">): string {
+  const example = suggestedAcross(library.articles, 1)[0]?.message;
+  return example ? `/em-focus ${example}` : "Ask a question, as you would with /em-focus";
+}
+
 /** The page itself: markup only; behaviour comes from /app.js, looks from /style.css (CSP: 'self'). */
-export function pageHtml(): string {
+export function pageHtml(library: Pick<Library, "articles">): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -32,7 +38,7 @@ export function pageHtml(): string {
     <div id="conversation" class="conversation" aria-live="polite"></div>
     <form id="ask-form" class="composer">
       <label for="question" class="visually-hidden">Your question</label>
-      <textarea id="question" name="question" rows="2" maxlength="40000" placeholder="/em-focus I miss coding, should I go back?"></textarea>
+      <textarea id="question" name="question" rows="2" maxlength="40000" placeholder="${escapeHtml(composerPlaceholder(library))}"></textarea>
       <button type="submit" class="send">Ask</button>
     </form>
   </section>

@@ -171,7 +171,10 @@ export function createPlaygroundHandler(
   site: PlaygroundSite = loopbackSite(() => 80),
 ) {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    "GET /": async (_req, res) => send(res, 200, "text/html; charset=utf-8", pageHtml()),
+    "GET /": async (_req, res) => {
+      studio.reload();
+      send(res, 200, "text/html; charset=utf-8", pageHtml(studio.library));
+    },
     "POST /api/ask": async (req, res) => {
       const question = text(await readJson(req), "question", MAX_QUESTION);
       studio.reload();

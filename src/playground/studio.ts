@@ -299,6 +299,7 @@ export class Studio {
     if (!prompt) return null;
     const nudge = this.nudgeFor(this.weeks);
     const message = renderPromptMessage(
+      this.library,
       prompt,
       this.delivery(),
       nudge ? nudgeBlocks(this.library, nudge) : [],
@@ -382,7 +383,7 @@ export class Studio {
     const prompt = prompts[this.weeks % Math.max(prompts.length, 1)];
     const delivery = { ...this.delivery(), id: `team-week-${this.weeks}`, targetType: "channel" } as Delivery;
     return {
-      prompt: prompt ? renderPromptMessage(prompt, delivery) : null,
+      prompt: prompt ? renderPromptMessage(this.library, prompt, delivery) : null,
       summary: this.team.lastSummary(this.library, this.now()),
     };
   }

@@ -103,7 +103,7 @@ export function createSlackApp(
             logger: deps.logger,
             logLevel: common.logLevel,
             ...(oauth && deps.installations
-              ? installerOptions(oauth, deps.store, deps.installations, deps.logger)
+              ? installerOptions(oauth, deps.store, deps.installations, deps.logger, deps.library)
               : {}),
           }),
         });

@@ -1,5 +1,6 @@
 import type { HTTPReceiverOptions, Logger } from "@slack/bolt";
 import type { OAuthSettings } from "../config.js";
+import type { Library } from "../content/types.js";
 import { webClientOptions } from "../slack-client.js";
 import type { Store } from "../store/types.js";
 import type { SealedInstallations } from "./installation-store.js";
@@ -20,6 +21,8 @@ export function installerOptions(
   store: Store,
   installations: SealedInstallations,
   logger: Logger,
+  /** What the install page names: the articles em-focus answers from. */
+  library: Pick<Library, "articles">,
 ): Partial<HTTPReceiverOptions> {
   return {
     clientId: settings.clientId,
@@ -33,7 +36,7 @@ export function installerOptions(
       stateVerification: true,
       stateStore: oneTimeStateStore(store, settings.stateSecret),
       clientOptions: webClientOptions(settings.apiUrl, logger),
-      renderHtmlForInstallPath: installPage,
+      renderHtmlForInstallPath: (url) => installPage(url, library.articles),
       callbackOptions: {
         success: (installation, _options, _req, res) => writeInstalled(res, installation),
         failure: (error, _options, _req, res) => {

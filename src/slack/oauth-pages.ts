@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Installation } from "@slack/bolt";
+import type { Article } from "../content/types.js";
 import { INVALID_STATE, StateRefused } from "./oauth-state.js";
 
 const escapeHtml = (text: string) =>
@@ -31,12 +32,24 @@ ${body}
 `;
 }
 
+/** The library by its titles, as HTML: "the article <em>T</em>", "the articles <em>A</em> and <em>B</em>", … */
+export function articlesNamed(articles: readonly Pick<Article, "title">[]): string {
+  const shown = 3;
+  const titles = articles.map((a) => `<em>${escapeHtml(a.title)}</em>`);
+  if (titles.length <= 1) return titles[0] ? `the article ${titles[0]}` : "its articles";
+  const listed =
+    titles.length <= shown + 1
+      ? titles
+      : [...titles.slice(0, shown), `${titles.length - shown} more articles`];
+  return `the articles ${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
+}
+
 /** `GET /slack/install`: what em-focus is and the "Add to Slack" link, which carries the state. */
-export function installPage(authorizeUrl: string): string {
+export function installPage(authorizeUrl: string, articles: readonly Pick<Article, "title">[]): string {
   return page(
     "Add em-focus to Slack",
-    `<p>em-focus answers engineering leaders with the section of <em>Levels of Engineering (Management)
-Focus</em> that fits their question, and can send a weekly reflection prompt.</p>
+    `<p>em-focus answers questions in Slack with the part of ${articlesNamed(articles)} that fits, and
+can send a weekly reflection prompt.</p>
 <p><a class="add" href="${escapeHtml(authorizeUrl)}">Add to Slack</a></p>
 <p>Slack asks you to allow what em-focus needs. This link is good for ten minutes, once; for an
 Enterprise Grid organisation, an org admin opens it to install em-focus for the whole org.</p>

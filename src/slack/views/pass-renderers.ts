@@ -11,7 +11,7 @@ export function passRenderers(library: Library): {
 } {
   return {
     renderPrompt: (prompt, delivery, extras) =>
-      renderPromptMessage(prompt, delivery, extras?.nudge ? nudgeBlocks(library, extras.nudge) : []),
+      renderPromptMessage(library, prompt, delivery, extras?.nudge ? nudgeBlocks(library, extras.nudge) : []),
     renderSummary: (summary) => summaryView(library, summary),
   };
 }

@@ -1,10 +1,11 @@
 import type { types } from "@slack/bolt";
 import type { Prompt } from "../../content/prompts.js";
-import { LEVEL_NAMES } from "../../content/types.js";
+import { FOCUS_LEVELS, LEVEL_NAMES, type Library } from "../../content/types.js";
 import type { AnswerChoice } from "../../domain/focus.js";
 import type { Delivery } from "../../store/types.js";
 import type { Block, MessageView } from "./answer.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import { levelSections } from "./overview.js";
 
 /** Action ids of the four answer buttons of a weekly prompt. */
 export const PROMPT_ANSWER_ACTIONS = {
@@ -27,11 +28,17 @@ export function choiceFromAction(actionId: string): AnswerChoice | undefined {
   return entry?.[0] as AnswerChoice | undefined;
 }
 
-const LEVEL_HINTS: Record<Exclude<AnswerChoice, "skip">, string> = {
-  narrow: "growing your own team",
-  wide: "several teams, other orgs, your managers",
-  ic: "one problem, as an engineer",
-};
+/**
+ * The levels under the focus check, each with its section's `hint` from content when it has one:
+ * "Narrow: growing your own team · Wide · IC: …"; the names alone when no level has a hint.
+ */
+export function levelHintsLine(library: Pick<Library, "sections">): string {
+  const sections = levelSections(library);
+  return FOCUS_LEVELS.map((level) => {
+    const hint = sections.find((s) => s.level === level)?.hint;
+    return hint ? `${LEVEL_NAMES[level]}: ${escapeMrkdwn(hint)}` : LEVEL_NAMES[level];
+  }).join(" · ");
+}
 
 /** The focus check every prompt opens with, unless the prompt's own wording is a focus question. */
 export const FOCUS_CHECK = "Where did your focus go this week?";
@@ -46,6 +53,7 @@ export const CHANNEL_PRIVACY =
  * own words above the buttons and invites a note in general terms.
  */
 export const renderPromptMessage = (
+  library: Pick<Library, "sections">,
   prompt: Prompt,
   delivery: Delivery,
   before: Block[] = [],
@@ -69,15 +77,7 @@ export const renderPromptMessage = (
         block_id: PROMPT_BLOCKS.focus,
         text: { type: "mrkdwn", text: `*${focusText}*` },
       },
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: `${LEVEL_NAMES.narrow}: ${LEVEL_HINTS.narrow} · ${LEVEL_NAMES.wide}: ${LEVEL_HINTS.wide} · ${LEVEL_NAMES.ic}: ${LEVEL_HINTS.ic}`,
-          },
-        ],
-      },
+      { type: "context", elements: [{ type: "mrkdwn", text: levelHintsLine(library) }] },
       {
         type: "actions",
         block_id: PROMPT_BLOCKS.answers,
