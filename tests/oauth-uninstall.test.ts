@@ -12,6 +12,7 @@ import { imMessageEvent } from "./helpers/slack-requests.js";
 
 const A: Origin = { teamId: "T0CTXA" };
 const B: Origin = { teamId: "T0CTXB" };
+const ORG_MEMBER: Origin = { teamId: "T0CTXORGWS", enterpriseId: "E0CTXORG", org: true };
 const QUESTION = "I miss coding, should I go back?";
 
 interface Thread {
@@ -28,6 +29,7 @@ describe("uninstall and the assistant thread context (issue 19)", () => {
   beforeAll(async () => {
     bot = await startOAuthBot();
     for (const origin of [A, B]) expect((await install(bot, { teamId: origin.teamId })).status).toBe(200);
+    expect((await install(bot, { enterpriseId: "E0CTXORG", isEnterpriseInstall: true })).status).toBe(200);
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();
@@ -101,5 +103,22 @@ describe("uninstall and the assistant thread context (issue 19)", () => {
     expect((await install(bot, { teamId: A.teamId })).status).toBe(200);
     expect(lookingAt(await ask(a))).toBeUndefined();
     expect(lookingAt(await ask(b))).toBe("C0BLOOK");
+  });
+
+  it("an org-wide tokens_revoked forgets the threads of its workspaces; a workspace install's stay", async () => {
+    const member = await openPanel(ORG_MEMBER, "U0CTXORG", "C0ORGLOOK");
+    const b = await openPanel(B, "U0CTXB2", "C0BLOOK2");
+    expect(lookingAt(await ask(member))).toBe("C0ORGLOOK");
+
+    const revoked = { type: "tokens_revoked", tokens: { oauth: [], bot: ["U0BOT"] } };
+    expect((await sendEventFrom(bot, ORG_MEMBER, revoked)).status).toBe(200);
+    await expect
+      .poll(() =>
+        rawSql(bot.databasePath, "select enterprise_id from installations where enterprise_id = 'E0CTXORG'"),
+      )
+      .toEqual([]);
+    expect((await install(bot, { enterpriseId: "E0CTXORG", isEnterpriseInstall: true })).status).toBe(200);
+    expect(lookingAt(await ask(member))).toBeUndefined();
+    expect(lookingAt(await ask(b))).toBe("C0BLOOK2");
   });
 });
