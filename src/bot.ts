@@ -14,6 +14,7 @@ import { playgroundBanner, playgroundGaps, startPlayground } from "./playground/
 import { startPromptDelivery } from "./prompts/scheduler.js";
 import { SlackTokenError } from "./prompts/slack-errors.js";
 import { createSlackApp } from "./slack/app.js";
+import { ThreadContextStore } from "./slack/assistant-context.js";
 import { installClients } from "./slack/install-clients.js";
 import { SealedInstallations } from "./slack/installation-store.js";
 import { passRenderers } from "./slack/views/pass-renderers.js";
@@ -70,6 +71,7 @@ export async function startBot(
     problems,
     gaps,
     agentView: config.agentView,
+    threadContexts: new ThreadContextStore(),
     ...(installations ? { installations } : {}),
   };
   const slack = createSlackApp(config, settings, deps);

@@ -1,7 +1,12 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EncryptionKey, type KeyRing, MAKE_KEY_HINT, parseKey } from "./store/token-crypto.js";
+import { type OAuthSettings, readOAuth } from "./config/oauth.js";
+import { ConfigError, type ConfigProblem, WHERE } from "./config/problems.js";
+import { hostName, milliseconds, optionalUrl, wholeNumber } from "./config/values.js";
+
+export { type OAuthSettings, readKeys } from "./config/oauth.js";
+export { ConfigError, type ConfigProblem } from "./config/problems.js";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,23 +19,6 @@ export interface SlackSettings {
   signingSecret: string | null;
   /** Base URL of every Web API call; null for Slack's own. */
   apiUrl: string | null;
-}
-
-/**
- * A distributed app (issue 19): installed by many workspaces over OAuth, each with its own token in
- * the database, sealed under `keys`. HTTP mode only (Slack's Marketplace takes no Socket Mode app).
- */
-export interface OAuthSettings {
-  mode: "http";
-  clientId: string;
-  clientSecret: string;
-  stateSecret: string;
-  signingSecret: string;
-  /** Base URL of every Web API call, oauth.v2.access included; null for Slack's own. */
-  apiUrl: string | null;
-  /** `<PUBLIC_URL>/slack/oauth_redirect` when PUBLIC_URL is set; else the app settings' only one is used. */
-  redirectUri: string | null;
-  keys: KeyRing;
 }
 
 export interface Config {
@@ -83,26 +71,6 @@ export interface Config {
   summaryDelayHours: number;
 }
 
-/** A whole number setting within [min, max]; the fallback (and a problem) otherwise. */
-function wholeNumber(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  range: { fallback: number; min: number; max: number; unit: string },
-  problems: ConfigProblem[],
-): number {
-  const text = env[name]?.trim();
-  if (!text) return range.fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    problems.push({
-      variable: name,
-      message: `must be a whole number of ${range.unit} (${range.min}–${range.max}), got "${text.slice(0, 40)}"`,
-    });
-    return range.fallback;
-  }
-  return value;
-}
-
 export interface DatabaseTimeouts {
   /** `DATABASE_CONNECT_TIMEOUT_MS`: opening a connection, or waiting for a free one in the pool. */
   readonly connectMs: number;
@@ -118,83 +86,9 @@ export interface DatabaseTimeouts {
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 2_500;
 
-export interface ConfigProblem {
-  variable: string;
-  message: string;
-}
-
-/** Settings that cannot be used. The message names every variable, what it is for and where to find it. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      [
-        "em-focus cannot start: its settings are incomplete.",
-        ...problems.map((p) => `  - ${p.variable}: ${p.message}`),
-        'Put them in .env (see .env.example) or the environment. To try answers without Slack: npx em-focus ask "your question"',
-      ].join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
-
-const WHERE = {
-  SLACK_BOT_TOKEN:
-    "the bot token (xoxb-…) the app uses for every Slack call. Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first).",
-  SLACK_SIGNING_SECRET:
-    "proves requests come from Slack in HTTP mode. Slack app settings → Basic Information → App Credentials → Signing Secret.",
-  SLACK_CLIENT_ID:
-    "for OAuth (many workspaces). Slack app settings → Basic Information → App Credentials → Client ID.",
-  SLACK_CLIENT_SECRET: "for OAuth. Slack app settings → Basic Information → App Credentials → Client Secret.",
-  SLACK_STATE_SECRET:
-    "signs the OAuth state that protects installs from forgery: any long random text you choose (e.g. openssl rand -hex 32).",
-  EM_FOCUS_ENCRYPTION_KEY: `seals every workspace's tokens in the database (AES-256-GCM, 32 bytes in base64): ${MAKE_KEY_HINT}. Keep it: without it the stored tokens cannot be read.`,
-  SLACK_APP_TOKEN:
-    "an app-level token (xapp-…) with the connections:write scope, for Socket Mode. Slack app settings → Basic Information → App-Level Tokens.",
-} as const;
-
-function optionalUrl(env: NodeJS.ProcessEnv, name: string, problems: ConfigProblem[]): string | null {
-  const value = env[name]?.trim();
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http");
-    return value.replace(/\/+$/, "");
-  } catch {
-    problems.push({ variable: name, message: `must be an http(s) URL, got "${value.slice(0, 80)}"` });
-    return null;
-  }
-}
-
-function milliseconds(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  problems: ConfigProblem[],
-  allowZero = false,
-): number {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > 3_600_000) {
-    problems.push({
-      variable: name,
-      message: `must be a number of milliseconds (${allowZero ? "0" : "1"}–3600000), got "${text.slice(0, 40)}"`,
-    });
-    return fallback;
-  }
-  return value;
-}
-
 /** `NODE_ENV` values that mean production, whatever their case: a deployment says either. */
 const PRODUCTION = /^(?:prod|production)$/i;
 const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-/** A host setting as `listen` takes it: trimmed, an IPv6 address without its brackets; null when unset. */
-function hostName(value: string | undefined): string | null {
-  const trimmed = value?.trim();
-  if (!trimmed) return null;
-  return /^\[.*\]$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
-}
 
 /** Reads and validates the environment once. Throws ConfigError listing every problem found. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -321,79 +215,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays,
     summaryDelayHours,
   };
-}
-
-const OAUTH_VARIABLES = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
-
-/** The OAuth settings when any of them is set (then all are needed), else null. */
-function readOAuth(
-  env: NodeJS.ProcessEnv,
-  given: {
-    signingSecret: string | null;
-    appToken: string | null;
-    apiUrl: string | null;
-    publicUrl: string | null;
-  },
-  problems: ConfigProblem[],
-): OAuthSettings | null {
-  const values = OAUTH_VARIABLES.map((name) => env[name]?.trim() ?? "");
-  if (values.every((value) => value === "")) return null;
-  const [clientId = "", clientSecret = "", stateSecret = ""] = values;
-  OAUTH_VARIABLES.forEach((name, i) => {
-    if (!values[i]) problems.push({ variable: name, message: `missing — ${WHERE[name]}` });
-  });
-  if (!given.signingSecret)
-    problems.push({ variable: "SLACK_SIGNING_SECRET", message: `missing — ${WHERE.SLACK_SIGNING_SECRET}` });
-  if (given.appToken)
-    problems.push({
-      variable: "SLACK_APP_TOKEN",
-      message:
-        "must not be set in OAuth mode: a distributed app takes Slack's requests over HTTP (remove it)",
-    });
-  const keys = readKeys(env, problems);
-  if (!keys || !clientId || !clientSecret || !stateSecret || !given.signingSecret) return null;
-  return {
-    mode: "http",
-    clientId,
-    clientSecret,
-    stateSecret,
-    signingSecret: given.signingSecret,
-    apiUrl: given.apiUrl,
-    redirectUri: given.publicUrl ? `${given.publicUrl}/slack/oauth_redirect` : null,
-    keys,
-  };
-}
-
-/** EM_FOCUS_ENCRYPTION_KEY and the EM_FOCUS_OLD_ENCRYPTION_KEYS still read (comma-separated). */
-export function readKeys(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): KeyRing | null {
-  const text = env.EM_FOCUS_ENCRYPTION_KEY?.trim();
-  if (!text) {
-    problems.push({
-      variable: "EM_FOCUS_ENCRYPTION_KEY",
-      message: `missing — ${WHERE.EM_FOCUS_ENCRYPTION_KEY}`,
-    });
-    return null;
-  }
-  let current: EncryptionKey;
-  try {
-    current = parseKey(text);
-  } catch (error) {
-    problems.push({ variable: "EM_FOCUS_ENCRYPTION_KEY", message: (error as Error).message });
-    return null;
-  }
-  const old: EncryptionKey[] = [];
-  for (const [i, part] of (env.EM_FOCUS_OLD_ENCRYPTION_KEYS ?? "").split(",").entries()) {
-    if (part.trim() === "") continue;
-    try {
-      old.push(parseKey(part));
-    } catch (error) {
-      problems.push({
-        variable: "EM_FOCUS_OLD_ENCRYPTION_KEYS",
-        message: `key ${i + 1} ${(error as Error).message}`,
-      });
-    }
-  }
-  return { current, old: old.filter((key) => key.id !== current.id) };
 }
 
 const MEMORY = /^(?:file:)?:memory:$/;

@@ -2,9 +2,14 @@ import type { Logger, LogLevel } from "@slack/bolt";
 import type { LogLevel as Level } from "./config.js";
 import { maskUrlCredentials } from "./url-credentials.js";
 
-/** Slack tokens as they appear in text, and values that follow a secret-sounding key. */
+/**
+ * Slack tokens as they appear in text, values that follow a secret-sounding key, and an OAuth `code`
+ * as a JSON field or a query parameter (@slack/web-api logs `oauth.v2.access`'s body at debug level,
+ * code included; a code is a credential until it is used). A bare "code" word is left alone: error
+ * codes are what a reader needs.
+ */
 const SECRET =
-  /\b(?:xox[abposre]-[\w-]+|xapp-[\w-]+)|(?<=(?:secret|token|authorization|password)["']?\s*[=:]\s*["']?(?:Bearer\s+)?)[^\s"',&}]{6,}/gi;
+  /\b(?:xox[abposre]-[\w-]+|xapp-[\w-]+)|(?<=(?:secret|token|authorization|password)["']?\s*[=:]\s*["']?(?:Bearer\s+)?|(?:"code"\s*:\s*"|[?&]code=))[^\s"',&}]{6,}/gi;
 
 /** A copy of a log argument with every secret replaced; nothing matching ever reaches a log line. */
 export function redact(value: unknown): unknown {

@@ -80,6 +80,11 @@ export class FakeOAuth {
     if (grant) grant.revoked = true;
   }
 
+  /** Every secret this fake ever handed out: codes, access tokens and refresh tokens, used or not. */
+  issuedSecrets(): string[] {
+    return [...this.codes.keys(), ...this.tokens.keys(), ...this.refreshTokens.keys()];
+  }
+
   /** Every valid token of an install, newest last. */
   tokensOf(match: (install: FakeInstall) => boolean): string[] {
     return [...this.tokens].filter(([, g]) => !g.revoked && match(g.install)).map(([token]) => token);

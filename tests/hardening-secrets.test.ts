@@ -23,6 +23,12 @@ describe("credentials in URLs are masked (issue 17, item 11)", () => {
     const line = redact("calling https://proxyuser:Pr0xyP@ss@slack-proxy.example/api/ now") as string;
     expect(line).not.toContain("Pr0xy");
     expect(line).toContain("https://proxyuser:***@slack-proxy.example/api/");
+    // An OAuth code as @slack/web-api logs oauth.v2.access's body, and in a redirect's query; error codes stay.
+    const body = redact('http request body: {"code":"1234.5678.9abcdef","client_id":"1.2"}') as string;
+    expect(body).not.toContain("9abcdef");
+    expect(body).toContain('"client_id":"1.2"');
+    expect(redact("GET /slack/oauth_redirect?code=1234.5678.9abcdef&state=s")).not.toContain("9abcdef");
+    expect(redact("error code: slack_webapi_platform_error")).toContain("slack_webapi_platform_error");
   });
 
   it("a settings error quoting a URL masks its credentials and keeps the rest readable", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
-import { WORKSPACE_TABLES } from "../src/store/uninstall.js";
+import { TABLES_WITHOUT_WORKSPACE_ROWS, WORKSPACE_TABLES } from "../src/store/uninstall.js";
 import { CONTENT_DIR, TEST_DATABASES, type TestBot } from "./helpers/bot.js";
 import {
   install,
@@ -12,7 +12,7 @@ import {
   sendInteractionFrom,
   startOAuthBot,
 } from "./helpers/oauth.js";
-import { countTeamRows, rawSql, seedWorkspaceRows } from "./helpers/raw-sql.js";
+import { countTeamRows, liveTables, liveTeamTables, rawSql, seedWorkspaceRows } from "./helpers/raw-sql.js";
 import { appMentionEvent } from "./helpers/slack-requests.js";
 
 const ONE: Origin = { teamId: "T0NE" };
@@ -169,6 +169,19 @@ describe.each(TEST_DATABASES)("OAuth mode on $name (issue 19)", ({ postgresUrl }
     ]);
   });
 
+  it("every table of the live schema is either deleted by an uninstall or says why it holds no workspace", async () => {
+    const deletedByUninstall = new Set<string>([...WORKSPACE_TABLES, "installations", "installation_teams"]);
+    // A table with a team_id column is a workspace's: the uninstall must delete from it.
+    expect(
+      (await liveTeamTables(bot.databasePath)).filter((table) => !deletedByUninstall.has(table)),
+    ).toEqual([]);
+    // Any other table (keyed by a user, a channel, …) must be decided on too.
+    const decided = new Set([...deletedByUninstall, ...Object.keys(TABLES_WITHOUT_WORKSPACE_ROWS)]);
+    const tables = await liveTables(bot.databasePath);
+    expect(tables).toContain("event_claims"); // a positive control: the listing sees the newest migration
+    expect(tables.filter((table) => !decided.has(table))).toEqual([]);
+  });
+
   it("app_uninstalled deletes every row of that workspace, table by table; the others keep theirs and keep working", async () => {
     await seedWorkspaceRows(bot.databasePath, "T0NE");
     await seedWorkspaceRows(bot.databasePath, "T0GRIDWS");
@@ -177,9 +190,12 @@ describe.each(TEST_DATABASES)("OAuth mode on $name (issue 19)", ({ postgresUrl }
 
     const uninstalled = await sendEventFrom(bot, ONE, { type: "app_uninstalled" });
     expect(uninstalled.status).toBe(200);
+    // Every table of the live schema with a team_id column, not only the ones the code lists.
+    const teamTables = await liveTeamTables(bot.databasePath);
+    expect(teamTables).toEqual(expect.arrayContaining([...WORKSPACE_TABLES, "installations"]));
     await expect
       .poll(async () =>
-        Object.values(await countTeamRows(bot.databasePath, WORKSPACE_TABLES, "T0NE")).every((n) => n === 0),
+        Object.values(await countTeamRows(bot.databasePath, teamTables, "T0NE")).every((n) => n === 0),
       )
       .toBe(true);
     expect(await rawSql(bot.databasePath, "select * from installations where team_id = 'T0NE'")).toEqual([]);

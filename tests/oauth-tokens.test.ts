@@ -108,8 +108,10 @@ describe.each(TEST_DATABASES)(
 );
 
 /*
- * Two instances share a database only on PostgreSQL: SQLite is one process's file (and in one
- * process, better-sqlite3's synchronous busy wait would block the lock holder's own HTTP call).
+ * Two app instances on one PostgreSQL database, as two stores in this process. On SQLite two stores
+ * in one process cannot do this (better-sqlite3's synchronous busy wait would block the lock holder's
+ * own HTTP call), so the SQLite case below uses two processes: the app and a cron
+ * `prompts deliver` share one file, and both may refresh the same token.
  */
 describe.each(TEST_DATABASES.filter((db) => db.postgresUrl))(
   "the refresh lock across two app instances on $name",
@@ -185,3 +187,100 @@ describe.each(TEST_DATABASES.filter((db) => db.postgresUrl))(
     });
   },
 );
+
+describe("the refresh lock across two processes on one SQLite file", () => {
+  it("two processes, ten fetches each near expiry, one refresh", async () => {
+    const { spawn } = await import("node:child_process");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { fileURLToPath } = await import("node:url");
+    const { startFakeSlack } = await import("../test-support/fake-slack.js");
+    const fake = await startFakeSlack();
+    const dir = mkdtempSync(join(tmpdir(), "em-focus-refresh-"));
+    try {
+      const databaseUrl = join(dir, "em-focus.db");
+      const key = newKey();
+      const keys = readKeys({ EM_FOCUS_ENCRYPTION_KEY: key }, []);
+      if (!keys) throw new Error("no key");
+      const store = await openStore(databaseUrl);
+      const settings = {
+        clientId: fake.oauth.clientId,
+        clientSecret: fake.oauth.clientSecret,
+        apiUrl: fake.apiUrl,
+        keys,
+      };
+      const granted = await fake.oauth.access({
+        client_id: fake.oauth.clientId,
+        client_secret: fake.oauth.clientSecret,
+        code: fake.oauth.issueCode({ teamId: "T0FILE", rotating: true, expiresIn: 600 }),
+      });
+      await new SealedInstallations(store, settings, createLogger("error")).storeInstallation({
+        team: { id: "T0FILE" },
+        enterprise: undefined,
+        user: { id: "U1", token: undefined, scopes: undefined },
+        bot: {
+          token: String(granted.access_token),
+          refreshToken: String(granted.refresh_token),
+          expiresAt: Math.floor(Date.now() / 1000) + 600,
+          scopes: ["chat:write"],
+          id: "B1",
+          userId: "U0BOT",
+        },
+        isEnterpriseInstall: false,
+        authVersion: "v2",
+      });
+      await store.close();
+
+      const script = fileURLToPath(new URL("./helpers/fetch-installation-process.ts", import.meta.url));
+      const instances = [0, 1].map(() => {
+        const child = spawn(process.execPath, ["--import", "tsx", script], {
+          env: {
+            PATH: process.env.PATH ?? "",
+            DATABASE_URL: databaseUrl,
+            EM_FOCUS_ENCRYPTION_KEY: key,
+            SLACK_CLIENT_ID: fake.oauth.clientId,
+            SLACK_CLIENT_SECRET: fake.oauth.clientSecret,
+            SLACK_API_URL: fake.apiUrl,
+            TEAM_ID: "T0FILE",
+            FETCHES: "10",
+          },
+          stdio: ["pipe", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stderr.on("data", (chunk) => {
+          stderr += String(chunk);
+        });
+        const ready = new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (chunk) => {
+            stdout += String(chunk);
+            if (stdout.startsWith("ready\n")) resolve();
+          });
+          child.once("close", (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+        });
+        const done = new Promise<string[]>((resolve, reject) => {
+          child.once("close", (code) => {
+            if (code !== 0) reject(new Error(`exited ${code}: ${stderr}`));
+            else resolve(JSON.parse(stdout.slice("ready\n".length)) as string[]);
+          });
+        });
+        return { child, ready, done };
+      });
+      await Promise.all(instances.map((instance) => instance.ready));
+      for (const instance of instances) instance.child.stdin.end("go\n");
+      const tokens = (await Promise.all(instances.map((instance) => instance.done))).flat();
+
+      const refreshes = fake.callsTo("oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token");
+      expect(refreshes).toHaveLength(1);
+      expect(refreshes[0]?.error).toBeUndefined();
+      expect(tokens).toHaveLength(20);
+      expect(new Set(tokens).size).toBe(1);
+      expect(tokens[0]).not.toBe(granted.access_token);
+      expect(fake.oauth.whoseToken(tokens[0])?.teamId).toBe("T0FILE");
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

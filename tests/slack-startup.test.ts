@@ -9,6 +9,7 @@ import { loadLibrary } from "../src/content/load.js";
 import { createLogger } from "../src/log.js";
 import { Matcher } from "../src/match/matcher.js";
 import { createSlackApp } from "../src/slack/app.js";
+import { ThreadContextStore } from "../src/slack/assistant-context.js";
 import type { BotDeps } from "../src/slack/deps.js";
 import { openStore, type Store } from "../src/store/index.js";
 import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
@@ -246,6 +247,7 @@ describe("starting the bot", () => {
           store,
           logger: createLogger("error"),
           now: () => new Date(),
+          threadContexts: new ThreadContextStore(),
         };
       });
       afterAll(async () => {

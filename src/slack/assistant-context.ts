@@ -1,4 +1,5 @@
 import type { AssistantConfig } from "@slack/bolt";
+import type { InstallationKey } from "../store/types.js";
 
 /** Bolt's thread context store interface (`Assistant({ threadContextStore })`). */
 type ContextStore = NonNullable<AssistantConfig["threadContextStore"]>;
@@ -22,21 +23,30 @@ function threadKey(payload: unknown): string | null {
   return channel && ts ? `${channel}:${ts}` : null;
 }
 
+/** The install a thread's context was saved under, as Bolt authorized the event. */
+interface Saved {
+  readonly context: ThreadContext;
+  readonly teamId: string | undefined;
+  readonly enterpriseId: string | undefined;
+  readonly isEnterpriseInstall: boolean;
+}
+
 /**
  * Keeps each panel thread's context (the channel the person is looking at) for Bolt's Assistant.
  * Bolt's default store remembers one context per app instance, whichever thread saved last, so one
  * person's context would be handed to another's thread; this one keys it by thread. It lives in
  * memory (the newest threads, up to `capacity`): the context only travels as metadata on our replies,
- * and a thread whose context was forgotten simply gets none.
+ * and a thread whose context was forgotten simply gets none. An uninstall forgets its install's
+ * threads (`forgetInstall`): the channels people looked at are that workspace's data too.
  */
 export class ThreadContextStore implements ContextStore {
-  private readonly contexts = new Map<string, ThreadContext>();
+  private readonly contexts = new Map<string, Saved>();
 
   constructor(private readonly capacity = 10_000) {}
 
   async get(args: StoreArgs): Promise<ThreadContext> {
     const key = threadKey(args.payload);
-    return (key && this.contexts.get(key)) || {};
+    return (key && this.contexts.get(key)?.context) || {};
   }
 
   async save(args: StoreArgs): Promise<void> {
@@ -54,10 +64,30 @@ export class ThreadContextStore implements ContextStore {
       kept.enterprise_id = context.enterprise_id;
     }
     this.contexts.delete(key);
-    this.contexts.set(key, kept);
+    this.contexts.set(key, {
+      context: kept,
+      teamId: args.context.teamId,
+      enterpriseId: args.context.enterpriseId,
+      isEnterpriseInstall: args.context.isEnterpriseInstall === true,
+    });
     if (this.contexts.size > this.capacity) {
       const oldest = this.contexts.keys().next().value;
       if (oldest !== undefined) this.contexts.delete(oldest);
     }
+  }
+
+  /**
+   * Forgets every thread saved under this install: a workspace install's own threads, or those of
+   * every workspace an org-wide install served. Returns how many were forgotten.
+   */
+  forgetInstall(key: InstallationKey): number {
+    let forgotten = 0;
+    for (const [thread, saved] of this.contexts) {
+      const ofInstall = key.isEnterpriseInstall
+        ? saved.isEnterpriseInstall && saved.enterpriseId === key.enterpriseId
+        : !saved.isEnterpriseInstall && saved.teamId === key.teamId;
+      if (ofInstall && this.contexts.delete(thread)) forgotten += 1;
+    }
+    return forgotten;
   }
 }

@@ -4,6 +4,7 @@ import type { GapRecorder } from "../gaps.js";
 import type { Problems } from "../health.js";
 import type { Matcher } from "../match/matcher.js";
 import type { Store } from "../store/types.js";
+import type { ThreadContextStore } from "./assistant-context.js";
 import type { SealedInstallations } from "./installation-store.js";
 
 /** Everything the listeners need, built once at start-up. */
@@ -19,6 +20,8 @@ export interface BotDeps {
   gaps?: GapRecorder;
   /** The Messages tab is the agent's surface (`SLACK_AGENT_VIEW=on`, manifest `agent_view`). */
   agentView?: boolean;
+  /** What each assistant panel thread is looking at; an uninstall forgets its install's threads. */
+  threadContexts: ThreadContextStore;
   /** OAuth mode: the installs and their sealed tokens; absent with one SLACK_BOT_TOKEN. */
   installations?: SealedInstallations;
 }

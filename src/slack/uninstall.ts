@@ -26,7 +26,8 @@ export async function forgetInstall(deps: BotDeps, signal: UninstallSignal): Pro
   }
   const report = await deps.store.uninstall(key);
   deps.installations?.forgetSeen();
-  const counts = Object.entries(report)
+  const threads = deps.threadContexts.forgetInstall(key);
+  const counts = Object.entries({ ...report, assistant_thread_contexts: threads })
     .map(([table, n]) => `${table} ${n}`)
     .join(", ");
   deps.logger.info(`${signal.event}: deleted everything of ${describeKey(key)} (${counts})`);

@@ -88,3 +88,31 @@ export async function countTeamRows(
   }
   return counts;
 }
+
+/** Every table of the live schema (the bot's own PostgreSQL schema, or the SQLite file), sorted. */
+export async function liveTables(databaseUrl: string): Promise<string[]> {
+  const rows = isPostgresUrl(databaseUrl)
+    ? await rawSql(
+        databaseUrl,
+        "select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'",
+      )
+    : await rawSql(
+        databaseUrl,
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'",
+      );
+  return rows.map((row) => String(row.name)).sort();
+}
+
+/** The live schema's tables that have a `team_id` column, sorted. */
+export async function liveTeamTables(databaseUrl: string): Promise<string[]> {
+  const rows = isPostgresUrl(databaseUrl)
+    ? await rawSql(
+        databaseUrl,
+        "select table_name as name from information_schema.columns where table_schema = current_schema() and column_name = 'team_id'",
+      )
+    : await rawSql(
+        databaseUrl,
+        "select m.name as name from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table' and c.name = 'team_id'",
+      );
+  return rows.map((row) => String(row.name)).sort();
+}

@@ -7,7 +7,6 @@ import {
   startPanelThread,
   threadReader,
 } from "../../assistant.js";
-import { ThreadContextStore } from "../../assistant-context.js";
 import type { RecentEvents } from "../../dedupe.js";
 import { type BotDeps, teamOf } from "../../deps.js";
 import { ASSISTANT_ACTIONS } from "../../views/assistant.js";
@@ -26,7 +25,7 @@ function str(value: unknown): string | undefined {
 export function registerAssistant(app: App, listeners: Listeners, deps: BotDeps, titled: RecentEvents): void {
   app.assistant(
     new Assistant({
-      threadContextStore: new ThreadContextStore(),
+      threadContextStore: deps.threadContexts,
       threadStarted: async ({ say, setStatus, setTitle, setSuggestedPrompts, saveThreadContext }) => {
         await startPanelThread(deps, { say, setStatus, setTitle, setSuggestedPrompts, saveThreadContext });
       },
