@@ -21,10 +21,13 @@ const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
 /**
  * Bolt's index loads every receiver, and two of them pull in large packages em-focus's HTTP mode never
- * uses: Socket Mode's client (with undici and ws) and Express (with body-parser). Evaluating them is
- * about a tenth of start-up. In the bundle, the receivers get a stand-in that loads the real package
- * the first time it is used, so Socket Mode and ExpressReceiver still work, they just load on demand.
- * Each stand-in exposes exactly what the receiver reads from the package.
+ * uses: Socket Mode's client (with undici and ws) and Express (with body-parser); raw-body, Bolt's body
+ * reader, loads iconv-lite (character tables) to decode bodies read with an encoding, which Bolt
+ * never asks for. Together they were two thirds of the bundle, and node compiles all of it at every
+ * start. In the bundle, the receivers get a stand-in that loads the real package from node_modules
+ * the first time it is used (the package itself is left out of the bundle), so Socket Mode and
+ * ExpressReceiver still work, they just load on demand. Each stand-in exposes exactly what its
+ * importer reads from the package.
  * @type {Record<string, { importer: RegExp, contents: string }>}
  */
 const ON_DEMAND = {
@@ -40,13 +43,19 @@ const ON_DEMAND = {
       "module.exports = express;",
     ].join("\n"),
   },
+  "iconv-lite": {
+    importer: /[\\/]raw-body[\\/]index\.js$/,
+    contents: 'module.exports = { getDecoder: (...args) => require("iconv-lite").getDecoder(...args) };',
+  },
 };
 
 /** @type {import("esbuild").Plugin} */
 const onDemand = {
   name: "on-demand",
   setup(build) {
-    build.onResolve({ filter: /^(?:@slack\/socket-mode|express)$/ }, (args) => {
+    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite)$/ }, (args) => {
+      // The stand-in's own require: the real package, loaded from node_modules when first used.
+      if (args.namespace === "on-demand") return { path: args.path, external: true };
       const stand = ON_DEMAND[args.path];
       return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
     });
