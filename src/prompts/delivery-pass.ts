@@ -19,7 +19,7 @@ import {
   type RenderPrompt,
   silentLogger,
 } from "./delivery-options.js";
-import { driftNudge } from "./drift.js";
+import { driftNudge, focusHolderKey } from "./drift.js";
 import { PacedSlack } from "./pacer.js";
 import { nextPromptFor } from "./rotation.js";
 import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
@@ -69,6 +69,8 @@ export class DeliveryPass implements LookupContext {
     nudges: 0,
     expired: 0,
   };
+  /** Who has an intended focus, read once per pass (undefined: ask for each prompt). */
+  private focusHolders: ReadonlySet<string> | undefined;
   /** Set by the first token error: the pass takes nothing more and ends by throwing it. */
   private tokenFailure: SlackTokenError | undefined;
 
@@ -106,6 +108,7 @@ export class DeliveryPass implements LookupContext {
 
   /** Runs the pass to its end; throws SlackTokenError after releasing what it held on a token error. */
   async run(): Promise<DeliveryReport> {
+    await this.readFocusHolders();
     const items = this.work();
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -122,6 +125,15 @@ export class DeliveryPass implements LookupContext {
       this.logger.info("Prompt delivery pass", r);
     if (this.tokenFailure) throw this.tokenFailure;
     return r;
+  }
+
+  private async readFocusHolders(): Promise<void> {
+    try {
+      const holders = await this.store.listIntendedFocusHolders();
+      this.focusHolders = new Set(holders.map((h) => focusHolderKey(h.teamId, h.userId)));
+    } catch (error) {
+      this.logger.warn("Reading who has an intended focus failed; checking each prompt instead", error);
+    }
   }
 
   /** Channel summaries, then retention; each on its own, so one failing does not stop the other. */
@@ -328,7 +340,7 @@ export class DeliveryPass implements LookupContext {
   private async send(delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
     const { store, owner } = this;
     const extras: PromptExtras = {};
-    const nudge = await driftNudge(store, delivery, this.clock());
+    const nudge = await driftNudge(store, delivery, this.clock(), this.focusHolders);
     if (nudge) this.report.nudges += 1;
     const message = this.render(prompt, delivery, nudge ? { ...extras, nudge } : extras);
     const result = await this.slack.call(
