@@ -30,22 +30,29 @@ const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
  * importer reads from the package.
  * @type {Record<string, { importer: RegExp, contents: string }>}
  */
+/** A stand-in's require, resolved as Bolt resolves it (the version Bolt would get, also when nested). */
+const FROM_BOLT = 'const fromBolt = require("node:module").createRequire(require.resolve("@slack/bolt"))';
 const ON_DEMAND = {
   "@slack/socket-mode": {
     importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]SocketModeReceiver\.js$/,
-    contents: 'module.exports = { get SocketModeClient() { return require("@slack/socket-mode").SocketModeClient; } };',
+    contents: `${FROM_BOLT}; module.exports = { get SocketModeClient() { return fromBolt("@slack/socket-mode").SocketModeClient; } };`,
   },
   express: {
     importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,
     contents: [
-      'function express(...args) { return require("express")(...args); }',
-      'Object.defineProperty(express, "Router", { enumerable: true, get: () => require("express").Router });',
+      FROM_BOLT,
+      'function express(...args) { return fromBolt("express")(...args); }',
+      'Object.defineProperty(express, "Router", { enumerable: true, get: () => fromBolt("express").Router });',
       "module.exports = express;",
     ].join("\n"),
   },
   "iconv-lite": {
     importer: /[\\/]raw-body[\\/]index\.js$/,
-    contents: 'module.exports = { getDecoder: (...args) => require("iconv-lite").getDecoder(...args) };',
+    contents: [
+      FROM_BOLT,
+      'const fromRawBody = (name) => require("node:module").createRequire(fromBolt.resolve("raw-body"))(name);',
+      'module.exports = { getDecoder: (...args) => fromRawBody("iconv-lite").getDecoder(...args) };',
+    ].join("\n"),
   },
 };
 
@@ -54,8 +61,6 @@ const onDemand = {
   name: "on-demand",
   setup(build) {
     build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite)$/ }, (args) => {
-      // The stand-in's own require: the real package, loaded from node_modules when first used.
-      if (args.namespace === "on-demand") return { path: args.path, external: true };
       const stand = ON_DEMAND[args.path];
       return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
     });
