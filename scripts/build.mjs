@@ -21,23 +21,37 @@ const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
 /**
  * Bolt's index loads every receiver, and two of them pull in large packages em-focus's HTTP mode never
- * uses: Socket Mode's client (with undici and ws) and Express (with body-parser). Evaluating them is
- * about a tenth of start-up. In the bundle, the receivers get a stand-in that loads the real package
- * the first time it is used, so Socket Mode and ExpressReceiver still work, they just load on demand.
- * Each stand-in exposes exactly what the receiver reads from the package.
+ * uses: Socket Mode's client (with undici and ws) and Express (with body-parser); raw-body, Bolt's body
+ * reader, loads iconv-lite (character tables) to decode bodies read with an encoding, which Bolt
+ * never asks for. Together they were two thirds of the bundle, and node compiles all of it at every
+ * start. In the bundle, the receivers get a stand-in that loads the real package from node_modules
+ * the first time it is used (the package itself is left out of the bundle), so Socket Mode and
+ * ExpressReceiver still work, they just load on demand. Each stand-in exposes exactly what its
+ * importer reads from the package.
  * @type {Record<string, { importer: RegExp, contents: string }>}
  */
+/** A stand-in's require, resolved as Bolt resolves it (the version Bolt would get, also when nested). */
+const FROM_BOLT = 'const fromBolt = require("node:module").createRequire(require.resolve("@slack/bolt"))';
 const ON_DEMAND = {
   "@slack/socket-mode": {
     importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]SocketModeReceiver\.js$/,
-    contents: 'module.exports = { get SocketModeClient() { return require("@slack/socket-mode").SocketModeClient; } };',
+    contents: `${FROM_BOLT}; module.exports = { get SocketModeClient() { return fromBolt("@slack/socket-mode").SocketModeClient; } };`,
   },
   express: {
     importer: /@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,
     contents: [
-      'function express(...args) { return require("express")(...args); }',
-      'Object.defineProperty(express, "Router", { enumerable: true, get: () => require("express").Router });',
+      FROM_BOLT,
+      'function express(...args) { return fromBolt("express")(...args); }',
+      'Object.defineProperty(express, "Router", { enumerable: true, get: () => fromBolt("express").Router });',
       "module.exports = express;",
+    ].join("\n"),
+  },
+  "iconv-lite": {
+    importer: /[\\/]raw-body[\\/]index\.js$/,
+    contents: [
+      FROM_BOLT,
+      'const fromRawBody = (name) => require("node:module").createRequire(fromBolt.resolve("raw-body"))(name);',
+      'module.exports = { getDecoder: (...args) => fromRawBody("iconv-lite").getDecoder(...args) };',
     ].join("\n"),
   },
 };
@@ -46,7 +60,7 @@ const ON_DEMAND = {
 const onDemand = {
   name: "on-demand",
   setup(build) {
-    build.onResolve({ filter: /^(?:@slack\/socket-mode|express)$/ }, (args) => {
+    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite)$/ }, (args) => {
       const stand = ON_DEMAND[args.path];
       return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
     });

@@ -161,6 +161,26 @@ function deliverySuite(
     ]);
   });
 
+  it("asks who has an intended focus once a pass, and about drift only for them", async () => {
+    for (let i = 0; i < 5; i++) await subscribeUser(store, `U${i}`);
+    await store.setIntendedFocus(TEAM, "U3", "wide", MONDAY_9_BERLIN);
+    const asked: string[] = [];
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === "getIntendedFocus") {
+          return (teamId: string, userId: string) => {
+            asked.push(userId);
+            return target.getIntendedFocus(teamId, userId);
+          };
+        }
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    expect(await deliver(counting, MONDAY_9_BERLIN)).toMatchObject({ sent: 5 });
+    expect(asked).toEqual(["U3"]);
+  });
+
   it("sends exactly one message per subscriber when two passes run at once", async () => {
     for (let i = 0; i < 20; i++) await subscribeUser(store, `U${i}`);
     const other = openAnother ? await openAnother() : store;

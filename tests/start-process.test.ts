@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { build, isStale } from "../scripts/build.mjs";
 import { matcherCodeHash } from "../src/match/model-cache.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
+import { sendCommand } from "./helpers/slack-requests.js";
 
 /** Builds dist/ first when the sources changed since the last build (as `npm start` would). */
 async function ensureBuilt(): Promise<void> {
@@ -97,6 +98,43 @@ describe("the bundle (dist/main.js) in Socket Mode", () => {
         }
         expect(fake.callsTo("apps.connections.open").length).toBeGreaterThan(0);
         expect(stderr()).not.toMatch(/Cannot find module|is not a function|is not a constructor/);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the bundle (dist/main.js) in HTTP mode", () => {
+  it("reads, verifies and answers a signed /em-focus (Bolt's body reader runs without iconv-lite in the bundle)", async () => {
+    await ensureBuilt();
+    const fake = await startFakeSlack();
+    try {
+      const { child, stderr } = run("dist/main.js", {
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_SIGNING_SECRET: "bundle-secret",
+        SLACK_API_URL: fake.apiUrl,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: ":memory:",
+        LOG_LEVEL: "info",
+      });
+      try {
+        const port = await new Promise<string>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
+          createInterface({ input: child.stdout }).on("line", (l) => {
+            const found = /HTTP mode on port (\d+)/.exec(l);
+            if (found?.[1]) resolve(found[1]);
+          });
+        });
+        const target = { url: `http://127.0.0.1:${port}`, signingSecret: "bundle-secret" };
+        const answer = await sendCommand(target, { text: "I miss coding" });
+        expect(answer.status).toBe(200);
+        expect(answer.text).toContain("blocks");
+        const forged = await sendCommand({ ...target, signingSecret: "not-the-secret" }, { text: "hi" });
+        expect(forged.status).toBe(401);
       } finally {
         child.kill("SIGKILL");
       }

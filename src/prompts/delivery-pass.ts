@@ -18,7 +18,7 @@ import {
   type RenderPrompt,
   silentLogger,
 } from "./delivery-options.js";
-import { driftNudge } from "./drift.js";
+import { driftNudge, focusHolderKey } from "./drift.js";
 import { PassClients } from "./install-clients.js";
 import { PacedSlack } from "./pacer.js";
 import { nextPromptFor } from "./rotation.js";
@@ -69,6 +69,8 @@ export class DeliveryPass {
     nudges: 0,
     expired: 0,
   };
+  /** Who has an intended focus, read once per pass (undefined: ask for each prompt). */
+  private focusHolders: ReadonlySet<string> | undefined;
 
   constructor(options: DeliverOptions) {
     if (options.prompts.length === 0)
@@ -104,6 +106,7 @@ export class DeliveryPass {
 
   /** Runs the pass to its end; throws SlackTokenError after releasing what it held on a token error. */
   async run(): Promise<DeliveryReport> {
+    await this.readFocusHolders();
     const items = this.work();
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -123,6 +126,15 @@ export class DeliveryPass {
     const stopped = this.clients.stopped;
     if (stopped) throw stopped;
     return r;
+  }
+
+  private async readFocusHolders(): Promise<void> {
+    try {
+      const holders = await this.store.listIntendedFocusHolders();
+      this.focusHolders = new Set(holders.map((h) => focusHolderKey(h.teamId, h.userId)));
+    } catch (error) {
+      this.logger.warn("Reading who has an intended focus failed; checking each prompt instead", error);
+    }
   }
 
   /** Channel summaries, then retention; each on its own, so one failing does not stop the other. */
@@ -333,7 +345,7 @@ export class DeliveryPass {
   private async send(ctx: LookupContext, delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
     const { store, owner } = this;
     const extras: PromptExtras = {};
-    const nudge = await driftNudge(store, delivery, this.clock());
+    const nudge = await driftNudge(store, delivery, this.clock(), this.focusHolders);
     if (nudge) this.report.nudges += 1;
     const message = this.render(prompt, delivery, nudge ? { ...extras, nudge } : extras);
     const result = await this.slack.call(

@@ -11,8 +11,23 @@ import type { Store } from "../store/store.js";
 /** Answers read to judge drift: enough that skips can be left out of the last four focus answers. */
 const ANSWERS_READ = DRIFT_WINDOW * 3;
 
-export async function driftNudge(store: Store, delivery: Delivery, now: Date): Promise<Drift | undefined> {
+/** "team:user", the key of `holders` below. */
+export function focusHolderKey(teamId: string, userId: string): string {
+  return `${teamId}:${userId}`;
+}
+
+/**
+ * `holders`: who had an intended focus when the pass began (one query instead of one per prompt);
+ * someone who sets one during the pass is nudged from the next pass on.
+ */
+export async function driftNudge(
+  store: Store,
+  delivery: Delivery,
+  now: Date,
+  holders?: ReadonlySet<string>,
+): Promise<Drift | undefined> {
   if (delivery.targetType !== "user") return undefined;
+  if (holders && !holders.has(focusHolderKey(delivery.teamId, delivery.targetId))) return undefined;
   const intended = await store.getIntendedFocus(delivery.teamId, delivery.targetId);
   if (!intended) return undefined;
   const drift = detectDrift(

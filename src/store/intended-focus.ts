@@ -29,6 +29,12 @@ export async function getIntendedFocus(
   };
 }
 
+/** Everyone with an intended focus: a delivery pass asks about nobody else's (few set one). */
+export async function listIntendedFocusHolders(db: Db): Promise<Array<{ teamId: string; userId: string }>> {
+  const rows = await db.selectFrom("intended_focus").select(["team_id", "user_id"]).execute();
+  return rows.map((row) => ({ teamId: row.team_id, userId: row.user_id }));
+}
+
 /** Sets (or with null turns off) the person's intended focus; the month between nudges is kept. */
 export async function setIntendedFocus(
   db: Db,

@@ -108,6 +108,7 @@ export interface Store {
   firstPromptAt(teamId: string, userId: string): Promise<Date | null>;
 
   getIntendedFocus(teamId: string, userId: string): Promise<IntendedFocusRow | undefined>;
+  listIntendedFocusHolders(): Promise<Array<{ teamId: string; userId: string }>>;
   setIntendedFocus(teamId: string, userId: string, level: IntendedFocus | null, now: Date): Promise<void>;
   claimNudge(teamId: string, userId: string, now: Date): Promise<boolean>;
 
@@ -247,6 +248,7 @@ export function createStore(
     firstPromptAt: (teamId, userId) => answers.firstPromptAt(db, teamId, userId),
 
     getIntendedFocus: (teamId, userId) => intended.getIntendedFocus(db, teamId, userId),
+    listIntendedFocusHolders: () => intended.listIntendedFocusHolders(db),
     setIntendedFocus: (teamId, userId, level, now) =>
       intended.setIntendedFocus(db, teamId, userId, level, now),
     claimNudge: (teamId, userId, now) => intended.claimNudge(db, teamId, userId, now),
