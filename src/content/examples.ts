@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ContentError } from "./errors.js";
+import { jsonLines } from "./jsonl.js";
 import { type Example, type Section, sectionKey } from "./types.js";
 
 /** File under the content root with questions people asked, labelled with the section that answers them. */
@@ -29,23 +30,9 @@ export function parseExamples(file: string, source: string, sections: readonly S
   }
   const examples: Example[] = [];
   const seen = new Map<string, number>();
-  source.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${file} line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ContentError(
-        where,
-        'not valid JSON; each line is {"question": "...", "section": "<id>" or null}',
-      );
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new ContentError(where, 'must be an object: {"question": "...", "section": "<id>" or null}');
-    }
+  for (const { where, line, value } of jsonLines(file, source)) {
     // `url`: where a real question was asked, kept beside it so its origin can be checked.
-    const { question, section, url, ...rest } = value as Record<string, unknown>;
+    const { question, section, url, ...rest } = value;
     const unknown = Object.keys(rest);
     if (unknown.length > 0) throw new ContentError(where, `unknown key(s): ${unknown.join(", ")}`);
     if (url !== undefined && (typeof url !== "string" || !/^https?:\/\/\S+$/.test(url))) {
@@ -81,8 +68,8 @@ export function parseExamples(file: string, source: string, sections: readonly S
     if (earlier !== undefined) {
       throw new ContentError(where, `the same question is already on line ${earlier}`);
     }
-    seen.set(key, index + 1);
+    seen.set(key, line);
     examples.push({ question: question.trim(), section: target ? sectionKey(target) : null });
-  });
+  }
   return examples;
 }

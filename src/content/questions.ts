@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ContentError } from "./errors.js";
+import { jsonLines } from "./jsonl.js";
 import { type Article, sectionKey } from "./types.js";
 
 /**
@@ -56,22 +57,8 @@ export function parseArticleQuestions(
   const byKey = new Map([...ids.values()].map((key) => [key, key]));
   const questions: ArticleQuestion[] = [];
   const seen = new Map<string, number>();
-  source.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${file} line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ContentError(
-        where,
-        'not valid JSON; each line is {"question": "...", "section": "<id>" or null}',
-      );
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new ContentError(where, 'must be an object: {"question": "...", "section": "<id>" or null}');
-    }
-    const { question, section, ...rest } = value as Record<string, unknown>;
+  for (const { where, line, value } of jsonLines(file, source)) {
+    const { question, section, ...rest } = value;
     const unknown = Object.keys(rest).filter((key) => !NOTE_KEYS.has(key));
     if (unknown.length > 0) throw new ContentError(where, `unknown key(s): ${unknown.join(", ")}`);
     if (typeof question !== "string" || question.trim() === "") {
@@ -94,9 +81,9 @@ export function parseArticleQuestions(
     const earlier = seen.get(normalized);
     if (earlier !== undefined)
       throw new ContentError(where, `the same question is already on line ${earlier}`);
-    seen.set(normalized, index + 1);
+    seen.set(normalized, line);
     questions.push({ question: question.trim(), section: key });
-  });
+  }
   return { file, questions };
 }
 
