@@ -1,12 +1,14 @@
-import type { Example, Library, Section } from "../content/types.js";
+import type { Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
-import { Classifier, type Example as TrainingExample } from "./classifier.js";
-import { ContentEvidence, titleHolders } from "./content-evidence.js";
+import { ContentEvidence } from "./content-evidence.js";
 import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
 import { cleanQuestion } from "./question.js";
 import { type SearchHit, SectionSearch } from "./search.js";
 import { MIN_CORRECTED_LENGTH, Spelling } from "./spelling.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
+import { type TrainedModel, trainModel } from "./training.js";
+
+export type { TrainedModel } from "./training.js";
 
 /**
  * How the matcher decides (the design note is docs/matching.md):
@@ -113,15 +115,6 @@ const MAX_CLASSIFIED_SECTIONS = 100;
 /** Search-only ranking: a search score of this much reads as a confidence of 0.5. */
 const HALF_CONFIDENCE_SCORE = 3.5;
 
-/** What training produces: everything `rank` needs besides the content itself. */
-export interface TrainedModel {
-  readonly classifier: Classifier;
-  /** Terms some in-scope text uses. */
-  readonly known: ReadonlySet<string>;
-  /** Terms that name a focus level. */
-  readonly levels: ReadonlyMap<string, string>;
-}
-
 /** Ranks sections for free-text questions. Build once per content load; matching is synchronous. */
 export class Matcher {
   readonly options: Required<MatcherOptions>;
@@ -166,7 +159,8 @@ export class Matcher {
     }
     this.spelling = new Spelling([...KNOWN_SPELLINGS, ...words], this.options.fuzzy);
     if (!this.searcher) {
-      this.model = trained ?? this.train(library.examples);
+      this.model =
+        trained ?? trainModel(this.sections, library.examples, this.options, (text) => this.terms(text));
       const { known, levels } = this.model;
       this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
     }
@@ -189,73 +183,6 @@ export class Matcher {
         this.priorShift[index] = this.options.priorCorrection * (mean - b);
       });
     }
-  }
-
-  /** Trains the classifier: one class per section, and one more (the last) for "no guidance". */
-  private train(examples: readonly Example[]): TrainedModel {
-    const offTopic = this.sections.length;
-    const classOf = new Map(this.sections.map((section, index) => [sectionKey(section), index]));
-    const documents: { terms: Term[]; label: number; weight: number }[] = [];
-    const learn = (text: string, label: number, weight: number) =>
-      documents.push({ terms: this.terms(text), label, weight });
-    const titled = titleHolders(this.sections);
-    this.sections.forEach((section, index) => {
-      if (titled.has(index) && section.articleTitle) learn(section.articleTitle, index, 1);
-      learn(section.heading, index, 1);
-      learn(section.summary, index, 1);
-      for (const alias of section.aliases) learn(alias, index, 1);
-      for (const sentence of sentences(section.plain)) learn(sentence, index, this.options.textWeight);
-    });
-    for (const example of examples) {
-      const label = example.section === null ? offTopic : classOf.get(example.section);
-      if (label !== undefined) learn(example.question, label, 1);
-    }
-    // A word is known when some in-scope text uses it. While training, a text's own words do not
-    // count for itself (leave one out): a word only that text uses teaches what an unknown word
-    // looks like, as it will in real questions.
-    const inScope = new Map<string, number>();
-    for (const { terms, label } of documents) {
-      if (label === offTopic) continue;
-      for (const term of new Set(terms.map((t) => t.term))) inScope.set(term, (inScope.get(term) ?? 0) + 1);
-    }
-    const levels = new Map<string, string>();
-    for (const section of this.sections) {
-      if (section.level) for (const { term } of this.terms(section.level)) levels.set(term, section.level);
-    }
-    const levelOf = (term: string) => levels.get(term);
-    // Each article's texts and examples count as much as the best-known article's, so an article
-    // nobody has written examples for yet is not drowned by one with thousands. A heavier text is
-    // repeated rather than given a larger step, which keeps gradient descent stable.
-    const articleWeight = new Map<string, number>();
-    for (const { label, weight, terms } of documents) {
-      const article = this.sections[label]?.article;
-      if (article !== undefined && terms.length > 0)
-        articleWeight.set(article, (articleWeight.get(article) ?? 0) + weight);
-    }
-    const heaviest = Math.max(0, ...articleWeight.values());
-    const balance = this.options.articleBalance;
-    const training: TrainingExample[] = documents
-      .filter(({ terms }) => terms.length > 0)
-      .flatMap(({ terms, label, weight }) => {
-        const own = label === offTopic ? 0 : 1;
-        const known = (term: string) => (inScope.get(term) ?? 0) - own >= 1;
-        const features = questionFeatures(terms, { known, levelOf }).values;
-        const article = this.sections[label]?.article;
-        const factor =
-          article === undefined ? 1 : (heaviest / (articleWeight.get(article) ?? heaviest)) ** balance;
-        const copies = Math.max(1, Math.round(factor));
-        return Array.from({ length: copies }, () => ({
-          features,
-          label,
-          weight: (weight * factor) / copies,
-        }));
-      });
-    const { l2, epochs, learningRate } = this.options;
-    return {
-      classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }),
-      known: new Set(inScope.keys()),
-      levels,
-    };
   }
 
   /** The question's meaningful words with their terms, typos corrected towards the content's words. */
@@ -378,8 +305,4 @@ function explain(words: ReadonlyMap<string, readonly string[]>, pull: (feature: 
     for (const word of typed) strength.set(word, Math.max(strength.get(word) ?? 0, value));
   }
   return [...strength].sort((a, b) => b[1] - a[1]).map(([word]) => word);
-}
-
-function sentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim() !== "");
 }
