@@ -13,6 +13,9 @@
  *   npm run eval -- --cv-only          leave the held-out questions out, as while tuning
  *   npm run eval -- --library          each test article of tests/library/ added to the content, with no
  *                                      examples and with its examples file (scripts/eval-library.ts)
+ *   npm run eval -- --leave-section-out  choose `fewExamplesLift`: each seed section in turn with none
+ *                                      (then 10) of its examples, on tuning questions only
+ *                                      (scripts/eval-sections.ts; LIFTS='[0,1,2]' for other values)
  *   npm run eval -- --holdout-misses   what the held-out questions got wrong: for the final report
  *                                      only; reading it while tuning spoils the held-out figures
  */
@@ -69,6 +72,12 @@ if (flag("--library")) {
 
 if (flag("--tune")) {
   tuneTrainingNumbers();
+  process.exit(0);
+}
+
+if (flag("--leave-section-out")) {
+  const { chooseFewExamplesLift } = await import("./eval-sections.js");
+  chooseFewExamplesLift(library, tune);
   process.exit(0);
 }
 

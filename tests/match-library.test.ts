@@ -71,12 +71,13 @@ describe("a second article with no examples", () => {
     expect(matcher.best("how do I reset my laptop password")).toBeNull();
   });
 
-  it("does so because of the content's own words and the corrected priors, not by luck", () => {
+  it("does so because of the content's own words, the corrected priors and the lift for few examples, not by luck", () => {
     const plain = new Matcher(library, {
       sectionCoverWeight: 0,
       articleCoverWeight: 0,
       priorCorrection: 0,
       articleBalance: 0,
+      fewExamplesLift: 0,
     });
     const question = "which venue should we book for the offsite, somewhere people can reach";
     const [withEvidence] = matcher.rank(question, 1);
@@ -85,6 +86,35 @@ describe("a second article with no examples", () => {
     expect(withEvidence?.score ?? 0).toBeGreaterThan(
       without?.section.id === "choosing-the-venue" ? without.score : 0,
     );
+  });
+});
+
+describe("the lift for sections with few examples", () => {
+  const lifted = new Matcher(library, { fewExamplesLift: 1 });
+  const flat = new Matcher(library, { fewExamplesLift: 0 });
+  const shareOf = (matcher: Matcher, question: string, slug: string) =>
+    matcher
+      .rank(question, matcher.sections.length)
+      .reduce((sum, m) => sum + (m.section.article === slug ? m.share : 0), 0);
+
+  it("makes a new article's section surer against no guidance, not the seed's", () => {
+    const question = "what should go on the agenda for the offsite, and how many decisions";
+    const [withLift] = lifted.rank(question, 1);
+    const [without] = flat.rank(question, 1);
+    expect(withLift?.section.id).toBe("the-agenda");
+    expect(without?.section.id).toBe("the-agenda");
+    // No offsite section has examples, so each gets the whole lift (1): its odds against no
+    // guidance grow e-fold, and the sections' order within the article stays as it was.
+    const odds = (p: number) => p / (1 - p);
+    expect(odds(withLift?.score ?? 0) / odds(without?.score ?? 0.5)).toBeCloseTo(Math.E, 1);
+    // The seed's sections have hundreds of examples each: their confidence hardly moves.
+    const seedQuestion = "I miss coding, should I go back to being an engineer?";
+    expect(lifted.rank(seedQuestion, 1)[0]?.score).toBeCloseTo(flat.rank(seedQuestion, 1)[0]?.score ?? 0, 1);
+  });
+
+  it("does not take a question's evidence from one article to give it to another", () => {
+    const question = "I now run three teams through their leads, what should I be doing";
+    expect(shareOf(lifted, question, offsite.slug)).toBeCloseTo(shareOf(flat, question, offsite.slug), 6);
   });
 });
 
@@ -118,6 +148,24 @@ describe("ContentEvidence", () => {
     expect(moved[index("choosing-the-venue")]).toBeGreaterThan(
       learned[index("choosing-the-venue")] as number,
     );
+  });
+
+  it("lifts a section within its article only: each article keeps its share of the evidence", () => {
+    const learned = Float64Array.from(library.sections, (_, i) => 0.01 + (i % 3) * 0.02);
+    const scale = new Float64Array(library.sections.length).fill(0);
+    const lift = new Float64Array(library.sections.length);
+    lift[index("the-agenda")] = 2;
+    const question = terms("choose a venue for the offsite");
+    const plain = evidence.reweigh(learned, question, { section: 5, article: 5, scale });
+    const lifted = evidence.reweigh(learned, question, { section: 5, article: 5, scale, lift });
+    const offsiteShare = (values: Float64Array) =>
+      library.sections.reduce(
+        (sum, s, i) => sum + (s.article === offsite.slug ? (values[i] as number) : 0),
+        0,
+      );
+    expect(offsiteShare(lifted)).toBeCloseTo(offsiteShare(plain), 10);
+    expect(lifted[index("the-agenda")]).toBeGreaterThan(plain[index("the-agenda")] as number);
+    expect(lifted[index("choosing-the-venue")]).toBeLessThan(plain[index("choosing-the-venue")] as number);
   });
 
   it("leaves a one-article library's sections to what was learned when they have many examples", () => {

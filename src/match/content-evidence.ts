@@ -86,14 +86,15 @@ export class ContentEvidence {
    * - between articles, each article's share by how much of the question the article covers
    *   (`weights.article` per share covered);
    * - within an article, each section's by how much its own text covers (`weights.section`, times
-   *   the section's `scale`: sections with many examples are judged by what was learned from them).
+   *   the section's `scale`: sections with many examples are judged by what was learned from them),
+   *   and by its `lift` (a log-factor: sections with few examples against their well-asked siblings).
    * With one article the first step changes nothing; a section's evidence never moves to another
    * article because that article's section happens to use the question's words.
    */
   reweigh(
     learned: Float64Array,
     question: readonly Term[],
-    weights: { section: number; article: number; scale: Float64Array },
+    weights: { section: number; article: number; scale: Float64Array; lift?: Float64Array },
   ): Float64Array {
     const { section: covered, article: articleCovered } = this.cover(question);
     const mass = new Float64Array(this.articles);
@@ -102,7 +103,11 @@ export class ContentEvidence {
       const article = this.articleOf[index] as number;
       mass[article] = (mass[article] as number) + value;
       const within =
-        value * Math.exp(weights.section * (weights.scale[index] as number) * (covered[index] as number));
+        value *
+        Math.exp(
+          weights.section * (weights.scale[index] as number) * (covered[index] as number) +
+            (weights.lift?.[index] ?? 0),
+        );
       raised[article] = (raised[article] as number) + within;
       return within;
     });

@@ -70,6 +70,15 @@ export interface MatcherOptions {
    * examples otherwise starts far behind those people asked about most.
    */
   priorCorrection?: number;
+  /**
+   * Log-evidence a section gains against no guidance, and against the other sections of its
+   * article, per unit of its `coverExamples` / (`coverExamples` + its examples): 1 with no examples,
+   * near 0 with hundreds. A section learned from a handful of texts is under-confident (its
+   * weights are small where well-asked sections' are large), so its questions fell to no guidance.
+   * Its article's share against other articles is left as it was: lifting that let a new article
+   * take the seed article's questions.
+   */
+  fewExamplesLift?: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
@@ -87,6 +96,7 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
   articleCoverWeight: 2,
   articleBalance: 0.5,
   priorCorrection: 1,
+  fewExamplesLift: 1,
 };
 
 export interface Match {
@@ -132,6 +142,8 @@ export class Matcher {
   private readonly priorShift: Float64Array;
   /** Per section, how much the content's own words count: the fewer its examples, the more. */
   private readonly coverScale: Float64Array;
+  /** Per section, its log-lift for having few examples (`fewExamplesLift` × its cover scale). */
+  private readonly lift: Float64Array;
 
   /**
    * Learns from the library's sections and its labelled examples (`content/examples.jsonl`), or
@@ -175,6 +187,7 @@ export class Matcher {
       const n = examplesOf.get(sectionKey(section)) ?? 0;
       return k / (k + n);
     });
+    this.lift = this.coverScale.map((scale) => this.options.fewExamplesLift * scale);
     if (this.model) {
       this.evidence = new ContentEvidence(this.sections, (text) => this.terms(text));
       const bias = this.model.classifier.biases().slice(0, this.sections.length);
@@ -219,6 +232,7 @@ export class Matcher {
       section: this.options.sectionCoverWeight,
       article: this.options.articleCoverWeight,
       scale: this.coverScale,
+      lift: this.lift,
     });
     const scored = this.sections.map((section, index) => {
       let weight = weights[index] as number;
@@ -229,12 +243,15 @@ export class Matcher {
     return scored
       .sort((a, b) => b.weight - a.weight)
       .slice(0, limit)
-      .map(({ index, section, weight }) => ({
-        section,
-        score: weight / (weight + noGuidance),
-        share: weight / total,
-        words: explain(words, (feature) => classifier.pull(feature, index)),
-      }));
+      .map(({ index, section, weight }) => {
+        const lifted = weight * Math.exp(this.lift[index] as number);
+        return {
+          section,
+          score: lifted / (lifted + noGuidance),
+          share: weight / total,
+          words: explain(words, (feature) => classifier.pull(feature, index)),
+        };
+      });
   }
 
   /** Large libraries: the search score alone, read as a confidence. */
