@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { redactDatabaseUrl } from "../src/store/index.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 import { postgresSchema } from "../tests/helpers/postgres.js";
@@ -38,8 +38,8 @@ export interface DeliveryRun {
 /**
  * bench/delivery-child.ts bundled as `npm run build` bundles the app (esbuild, node20, the drivers
  * external), so the pass measured is the code that ships. Under tsx it also ran with source maps
- * enabled and tsx's loader hooks. Identifiers are kept (they cost nothing at run time) so a CPU
- * profile names the functions. Written under dist/ so node finds the external drivers in node_modules.
+ * enabled and tsx's loader hooks. Not minified (names and whitespace cost nothing at run time), so
+ * a CPU profile names the functions and esbuild's `// path` comments name each module's lines. Written under dist/ so node finds the external drivers in node_modules.
  */
 async function bundleChild(): Promise<string> {
   const esbuild = await import("esbuild");
@@ -52,8 +52,6 @@ async function bundleChild(): Promise<string> {
     format: "esm",
     platform: "node",
     target: "node20",
-    minifyWhitespace: true,
-    minifySyntax: true,
     external: ["better-sqlite3", "pg", "pg-native"],
     banner: {
       js: 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);',
@@ -223,6 +221,9 @@ export async function runDelivery(): Promise<PartResult> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // Beside the profiles, the bundle their line numbers refer to.
+    const profiles = process.env.BENCH_CPU_PROF;
+    if (profiles) copyFileSync(script, join(profiles, basename(script)));
     rmSync(script, { force: true });
   }
   return {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AnswerChoice, IntendedFocus } from "../domain/focus.js";
+import { claimDueDeliveries } from "./claim-batch.js";
 import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
 import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
@@ -71,6 +72,8 @@ export interface Store {
   deleteSubscription(target: SubscriptionTarget): Promise<boolean>;
 
   claimDueDelivery(input: ClaimDueDeliveryInput): Promise<Delivery | undefined>;
+  /** `claimDueDelivery` for many, with one commit (claim-batch.ts); in the order of `inputs`. */
+  claimDueDeliveries(inputs: readonly ClaimDueDeliveryInput[]): Promise<Array<Delivery | undefined>>;
   recordUnsentDelivery(input: RecordUnsentDeliveryInput): Promise<boolean>;
   listRetryableDeliveries(now: Date, limit: number): Promise<Delivery[]>;
   reclaimDelivery(id: string, lease: LeaseInput): Promise<Delivery | undefined>;
@@ -224,12 +227,12 @@ export function createStore(
             return claimed === "other" ? claims.claimDueDelivery(db, input) : claimed;
           }
         : (input) => claims.claimDueDelivery(db, input),
+    claimDueDeliveries: (inputs) => claimDueDeliveries(db, dialect, inputs),
     recordUnsentDelivery: (input) => claims.recordUnsentDelivery(db, input),
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
     extendDeliveryLease: (id, lease) => deliveries.extendDeliveryLease(db, id, lease),
-    markDeliverySent:
-      dialect === "postgres" ? batchedMarkSent(db) : (id, sent) => deliveries.markDeliverySent(db, id, sent),
+    markDeliverySent: batchedMarkSent(db, dialect),
     markDeliveryRetrying: (id, retry) => deliveries.markDeliveryRetrying(db, id, retry),
     markDeliveryFailed: (id, failure) => deliveries.markDeliveryFailed(db, id, failure),
     markDeliveryMissed: (id, missed) => deliveries.markDeliveryMissed(db, id, missed),
