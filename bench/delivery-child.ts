@@ -4,8 +4,8 @@
  * app ships (see bundleChild in delivery.ts), with plain node and its working directory the project.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SLACK_API_URL, BENCH_COUNT, optionally
- * BENCH_DELIVERY_CONCURRENCY (default: deliverDuePrompts' own) and BENCH_CPU_PROF (a folder: a CPU
- * profile of the pass alone is written there). Sends one `DeliveryChildResult` over IPC and exits.
+ * BENCH_DELIVERY_CONCURRENCY (default: deliverDuePrompts' own), BENCH_ZONES_READ_AHEAD=0 (see below)
+ * and BENCH_CPU_PROF (a folder: a CPU profile of the pass alone is written there). Sends one `DeliveryChildResult` over IPC and exits.
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -106,6 +106,12 @@ async function main(): Promise<DeliveryChildResult> {
   const store = await openStore(databaseUrl);
   try {
     const now = Date.now();
+    // The app reads each person's zone in the day before their prompt, a few dozen a pass
+    // (src/prompts/zone-lookahead.ts): 10,000 prompts due at once had theirs read from about four
+    // hours before, 50,000 from about 21. BENCH_ZONES_READ_AHEAD=0 leaves them unread, so each
+    // prompt asks users.info when due (what every prompt did before the look-ahead).
+    const zonesReadAt =
+      process.env.BENCH_ZONES_READ_AHEAD === "0" ? undefined : new Date(now - 3 * 60 * 60 * 1000);
     const insertStart = performance.now();
     // SQLite is synchronous underneath; PostgreSQL gets a few inserts in flight at once.
     const inFlight = store.dialect === "postgres" ? 10 : 1;
@@ -120,6 +126,7 @@ async function main(): Promise<DeliveryChildResult> {
             subscribedBy: benchUserId(j),
             schedule: { weekday: 1, time: "09:00" },
             timeZone: BENCH_TIME_ZONE,
+            ...(zonesReadAt ? { timeZoneCheckedAt: zonesReadAt } : {}),
             // All due within the past minute.
             nextPromptAt: new Date(now - 1_000 - ((j * 7_919) % 58_000)),
             now: new Date(now - 120_000),

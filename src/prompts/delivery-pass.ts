@@ -24,6 +24,7 @@ import { PassClients } from "./install-clients.js";
 import { PacedSlack } from "./pacer.js";
 import type { PassContext } from "./pass-context.js";
 import { postDueSummaries, redrawStaleSummaries, type SummaryContext } from "./summary-pass.js";
+import { readZonesAhead } from "./zone-lookahead.js";
 
 type WorkItem =
   | { kind: "retry"; delivery: Delivery }
@@ -152,6 +153,10 @@ export class DeliveryPass implements PassContext {
           this.report.summaries += await postDueSummaries(this.summaries);
           this.report.summaries += await redrawStaleSummaries(this.summaries);
         },
+      ],
+      [
+        "Reading time zones ahead",
+        () => readZonesAhead(this, (teamId) => this.clients.contextFor(teamId, this)),
       ],
       [
         "Deleting data past its retention",

@@ -5,6 +5,7 @@ import type { PassContext } from "./pass-context.js";
 import { nextPromptFor } from "./rotation.js";
 import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
 import { currentTimeZone, type LookupContext } from "./slack-lookups.js";
+import { zoneIsFresh } from "./zone-lookahead.js";
 
 /** A due prompt ready to be claimed (with others, in one commit) and then sent. */
 export interface ClaimPlan {
@@ -26,7 +27,8 @@ export async function planDue(
   // Lateness is measured from the time we believed the prompt due, even if a move of time zone
   // turns out to have put it earlier.
   let believedDueAt = subscription.nextPromptAt;
-  if (subscription.targetType === "user") {
+  // A zone read ahead, within the day before (zone-lookahead.ts), is not asked for again.
+  if (subscription.targetType === "user" && !zoneIsFresh(subscription, subscription.nextPromptAt)) {
     const zone = await currentTimeZone(ctx, subscription.targetId);
     if (zone.kind === "token") return undefined;
     if (zone.kind === "pause") {

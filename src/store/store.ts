@@ -66,6 +66,12 @@ export interface Store {
   listSubscriptionsForUser(teamId: string, userId: string): Promise<Subscription[]>;
   listDueSubscriptions(now: Date, page: DueSubscriptionsPage): Promise<Subscription[]>;
   rescheduleSubscription(id: string, input: RescheduleInput): Promise<boolean>;
+  listZoneChecksDue(window: {
+    from: Date;
+    until: Date;
+    freshMs: number;
+    limit: number;
+  }): Promise<Subscription[]>;
   pauseSubscription(id: string, reason: string, now: Date): Promise<boolean>;
   resumeSubscription(id: string, nextPromptAt: Date, now: Date): Promise<boolean>;
   setSkipNext(id: string, skipNext: boolean, now: Date): Promise<boolean>;
@@ -215,6 +221,7 @@ export function createStore(
     listSubscriptionsForUser: (teamId, userId) => subscriptions.listSubscriptionsForUser(db, teamId, userId),
     listDueSubscriptions: (now, page) => subscriptions.listDueSubscriptions(db, now, page),
     rescheduleSubscription: (id, input) => subscriptions.rescheduleSubscription(db, id, input),
+    listZoneChecksDue: (window) => subscriptions.listZoneChecksDue(db, window),
     pauseSubscription: (id, reason, now) => subscriptions.pauseSubscription(db, id, reason, now),
     resumeSubscription: (id, next, now) => subscriptions.resumeSubscription(db, id, next, now),
     setSkipNext: (id, skipNext, now) => subscriptions.setSkipNext(db, id, skipNext, now),
