@@ -77,6 +77,7 @@ export class DeliveryPass implements PassContext {
     expired: 0,
   };
   focusHolders: ReadonlySet<string> | undefined;
+  private readonly tracked = new Set<Promise<void>>();
 
   constructor(options: DeliverOptions) {
     if (options.prompts.length === 0)
@@ -123,6 +124,7 @@ export class DeliveryPass implements PassContext {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
+    while (this.tracked.size > 0) await Promise.all(this.tracked);
     if (this.clients.stopped) await this.releaseUnsent(items);
     else await this.afterPrompts();
     const paused = this.clients.paused();
@@ -301,6 +303,11 @@ export class DeliveryPass implements PassContext {
         this.failed(`delivery ${item.delivery.id}`, error);
       }
     }
+  }
+
+  track(work: Promise<void>): void {
+    const done = work.finally(() => this.tracked.delete(done));
+    this.tracked.add(done);
   }
 
   clock(): Date {

@@ -48,17 +48,32 @@ export async function sendPrompt(
   );
   const now = pass.clock();
   if (!result.ok) return sendFailed(pass, ctx, delivery, result.failure, now);
-  const recorded = await store.markDeliverySent(delivery.id, {
-    owner,
-    channelId: result.value.channel ?? delivery.targetId,
-    messageTs: result.value.ts ?? "",
-    now,
-  });
-  if (!recorded) {
-    pass.logger.warn(
-      `Delivery ${delivery.id} was sent after its lease passed to another instance; it may show twice`,
-    );
-  }
+  // Recorded in the background (batched with others, store/sent-batch.ts); the pass waits for it
+  // before it ends. Until then the claim is what it is after a crash: found in Slack by a later pass.
+  pass.track(
+    store
+      .markDeliverySent(delivery.id, {
+        owner,
+        channelId: result.value.channel ?? delivery.targetId,
+        messageTs: result.value.ts ?? "",
+        now,
+      })
+      .then(
+        (recorded) => {
+          if (recorded) return;
+          pass.logger.warn(
+            `Delivery ${delivery.id} was sent after its lease passed to another instance; it may show twice`,
+          );
+        },
+        (error: unknown) => {
+          pass.report.errors += 1;
+          pass.logger.error(
+            `Recording delivery ${delivery.id} as sent failed; a later pass finds it in Slack after the lease`,
+            error,
+          );
+        },
+      ),
+  );
   return "sent";
 }
 

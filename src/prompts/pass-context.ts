@@ -25,4 +25,6 @@ export interface PassContext {
   readonly focusHolders: ReadonlySet<string> | undefined;
   /** The pass's start plus the real time elapsed since. */
   clock(): Date;
+  /** Work the pass waits for before it ends (an outcome recorded in the background); never rejects. */
+  track(work: Promise<void>): void;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { type Delivery, toDelivery } from "./deliveries.js";
 import { type ClaimDueDeliveryInput, claimDueDelivery } from "./delivery-claims.js";
 import type { Db, DialectName } from "./rows.js";
@@ -19,6 +19,7 @@ import type { DeliveriesTable } from "./schema.js";
 const MAX_ROWS = 500;
 
 type Claimed = Map<string, Delivery>;
+type Target = Pick<DeliveriesTable, "team_id" | "target_type" | "target_id">;
 
 /** The deliveries claimed, in the order of `inputs` (undefined: not claimed, as `claimDueDelivery`). */
 export async function claimDueDeliveries(
@@ -41,10 +42,7 @@ export async function claimDueDeliveries(
   return out;
 }
 
-function deliveryRow(
-  input: ClaimDueDeliveryInput,
-  target: Pick<DeliveriesTable, "team_id" | "target_type" | "target_id">,
-) {
+function deliveryRow(input: ClaimDueDeliveryInput, target: Target) {
   const now = input.now.getTime();
   return {
     id: randomUUID(),
@@ -61,6 +59,19 @@ function deliveryRow(
   } as const;
 }
 
+/*
+ * The two statements of a SQLite claim, written out: they run for every prompt, and building and
+ * compiling them with Kysely each time cost more than SQLite running them (the store keeps the
+ * prepared statement of each text).
+ */
+const MOVE = `update subscriptions set next_prompt_at = ?, updated_at = ?, prompts_used = ?
+  where id = ? and next_prompt_at = ? and paused_reason is null
+    and not exists (select 1 from deliveries where subscription_id = ? and due_at = ?)
+  returning team_id, target_type, target_id`;
+const INSERT = `insert into deliveries (id, subscription_id, team_id, target_type, target_id, due_at,
+    prompt_id, status, attempts, lease_owner, lease_expires_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`;
+
 /**
  * SQLite: one write transaction (the store begins it immediate), so no other writer runs between
  * a subscription's compare-and-set and its insert; a row not moved is left for the caller.
@@ -70,34 +81,39 @@ function claimInOneTransaction(db: Db, inputs: readonly ClaimDueDeliveryInput[])
     const claimed: Claimed = new Map();
     for (const input of inputs) {
       const dueAt = input.dueAt.getTime();
-      const moved = await trx
-        .updateTable("subscriptions")
-        .set({
-          next_prompt_at: input.nextPromptAt.getTime(),
-          updated_at: input.now.getTime(),
-          prompts_used: JSON.stringify(input.promptsUsed),
-        })
-        .where("id", "=", input.subscriptionId)
-        .where("next_prompt_at", "=", input.expectedNextPromptAt.getTime())
-        .where("paused_reason", "is", null)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("deliveries")
-                .select("id")
-                .where("subscription_id", "=", input.subscriptionId)
-                .where("due_at", "=", dueAt),
-            ),
-          ),
-        )
-        .returning(["team_id", "target_type", "target_id"])
-        .executeTakeFirst();
-      if (!moved) continue;
-      const row = await trx
-        .insertInto("deliveries")
-        .values(deliveryRow(input, moved))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const moved = await trx.executeQuery<Target>(
+        CompiledQuery.raw(MOVE, [
+          input.nextPromptAt.getTime(),
+          input.now.getTime(),
+          JSON.stringify(input.promptsUsed),
+          input.subscriptionId,
+          input.expectedNextPromptAt.getTime(),
+          input.subscriptionId,
+          dueAt,
+        ]),
+      );
+      const target = moved.rows[0];
+      if (!target) continue;
+      const r = deliveryRow(input, target);
+      const inserted = await trx.executeQuery<Parameters<typeof toDelivery>[0]>(
+        CompiledQuery.raw(INSERT, [
+          r.id,
+          r.subscription_id,
+          r.team_id,
+          r.target_type,
+          r.target_id,
+          r.due_at,
+          r.prompt_id,
+          r.status,
+          r.attempts,
+          r.lease_owner,
+          r.lease_expires_at,
+          r.created_at,
+          r.updated_at,
+        ]),
+      );
+      const row = inserted.rows[0];
+      if (!row) throw new Error(`Claiming subscription ${input.subscriptionId}: the insert returned no row`);
       claimed.set(input.subscriptionId, toDelivery(row));
     }
     return claimed;
