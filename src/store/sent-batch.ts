@@ -41,7 +41,10 @@ async function recordInOneStatement(db: Db, batch: readonly Waiting[]): Promise<
   return new Set(recorded.map((r) => r.id));
 }
 
-/** `markDeliverySent`'s update written out: it runs for every prompt (see claim-batch.ts). */
+/**
+ * `markDeliverySent`'s update written out, with the same owned-claim condition as
+ * `updateOwnedClaim` in deliveries.ts: it runs for every prompt (see claim-batch.ts).
+ */
 const SENT = `update deliveries set status = 'sent', channel_id = ?, message_ts = ?, sent_at = ?,
     lease_owner = null, lease_expires_at = null, next_attempt_at = null, last_error = null, updated_at = ?
   where id = ? and status = 'claimed' and lease_owner = ?`;
