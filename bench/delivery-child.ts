@@ -1,11 +1,14 @@
 /**
- * Child process of the delivery benchmark (run with `node --import tsx`), so that its memory and
- * event loop hold nothing but the store and deliverDuePrompts. The parent runs the fake Slack.
+ * Child process of the delivery benchmark, so that its memory and event loop hold nothing but the
+ * store and deliverDuePrompts. The parent runs the fake Slack, and runs this file bundled as the
+ * app ships (see bundleChild in delivery.ts), with plain node and its working directory the project.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SLACK_API_URL, BENCH_COUNT, optionally
- * BENCH_DELIVERY_CONCURRENCY (default: deliverDuePrompts' own). Sends one `DeliveryChildResult`
- * over IPC and exits.
+ * BENCH_DELIVERY_CONCURRENCY (default: deliverDuePrompts' own), BENCH_ZONES_READ_AHEAD=0 (see below)
+ * and BENCH_CPU_PROF (a folder: a CPU profile of the pass alone is written there). Sends one `DeliveryChildResult` over IPC and exits.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
 import { loadLibrary } from "../src/content/load.js";
@@ -77,14 +80,38 @@ function report(timings: Timings): Record<string, CallTiming> {
   );
 }
 
+/** Profiles what `work` runs (not the set-up before it) when BENCH_CPU_PROF names a folder. */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(dir, `delivery-pass-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function main(): Promise<DeliveryChildResult> {
+  const root = process.cwd();
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? "";
   const apiUrl = process.env.BENCH_SLACK_API_URL ?? "";
   const count = Number(process.env.BENCH_COUNT ?? "10000");
-  const prompts = loadPrompts(join(import.meta.dirname, "..", "content", "prompts"));
+  const prompts = loadPrompts(join(root, "content", "prompts"));
   const store = await openStore(databaseUrl);
   try {
     const now = Date.now();
+    // The app reads each person's zone in the day before their prompt, a few dozen a pass
+    // (src/prompts/zone-lookahead.ts): 10,000 prompts due at once had theirs read from about four
+    // hours before, 50,000 from about 21. BENCH_ZONES_READ_AHEAD=0 leaves them unread, so each
+    // prompt asks users.info when due (what every prompt did before the look-ahead).
+    const zonesReadAt =
+      process.env.BENCH_ZONES_READ_AHEAD === "0" ? undefined : new Date(now - 3 * 60 * 60 * 1000);
     const insertStart = performance.now();
     // SQLite is synchronous underneath; PostgreSQL gets a few inserts in flight at once.
     const inFlight = store.dialect === "postgres" ? 10 : 1;
@@ -99,6 +126,7 @@ async function main(): Promise<DeliveryChildResult> {
             subscribedBy: benchUserId(j),
             schedule: { weekday: 1, time: "09:00" },
             timeZone: BENCH_TIME_ZONE,
+            ...(zonesReadAt ? { timeZoneCheckedAt: zonesReadAt } : {}),
             // All due within the past minute.
             nextPromptAt: new Date(now - 1_000 - ((j * 7_919) % 58_000)),
             now: new Date(now - 120_000),
@@ -137,30 +165,36 @@ async function main(): Promise<DeliveryChildResult> {
       },
     };
 
+    // Loaded before the clock starts: the app loads its library once, at start-up, not per pass.
+    const renderers = passRenderers(loadLibrary(join(root, "content"), { baseUrl: null }));
     global.gc?.();
     const rssBefore = process.memoryUsage.rss();
     let peakRss = rssBefore;
     let peakHeap = process.memoryUsage().heapUsed;
+    // RSS every 100 ms, the heap every second: a full memoryUsage() took ~1 ms of the CPU the pass
+    // is measured by on a loaded machine.
+    let samples = 0;
     const sampler = setInterval(() => {
-      const usage = process.memoryUsage();
-      peakRss = Math.max(peakRss, usage.rss);
-      peakHeap = Math.max(peakHeap, usage.heapUsed);
-    }, 25);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      if (++samples % 10 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    }, 100);
     const elu = performance.eventLoopUtilization();
     const cpu = process.cpuUsage();
     const passStart = performance.now();
-    const result = await deliverDuePrompts({
-      store: timedStore(store, storeTimings),
-      client: { ...timedClient, chat: { ...timedClient.chat, update: (args) => client.chat.update(args) } },
-      prompts,
-      ...passRenderers(loadLibrary(join(import.meta.dirname, "..", "content"), { baseUrl: null })),
-      now: new Date(),
-      logger,
-      // Diagnostic knob; unset means the app's own default.
-      ...(process.env.BENCH_DELIVERY_CONCURRENCY
-        ? { concurrency: Number(process.env.BENCH_DELIVERY_CONCURRENCY) }
-        : {}),
-    });
+    const result = await profiled(() =>
+      deliverDuePrompts({
+        store: timedStore(store, storeTimings),
+        client: { ...timedClient, chat: { ...timedClient.chat, update: (args) => client.chat.update(args) } },
+        prompts,
+        ...renderers,
+        now: new Date(),
+        logger,
+        // Diagnostic knob; unset means the app's own default.
+        ...(process.env.BENCH_DELIVERY_CONCURRENCY
+          ? { concurrency: Number(process.env.BENCH_DELIVERY_CONCURRENCY) }
+          : {}),
+      }),
+    );
     const passMs = performance.now() - passStart;
     const cpuUsed = process.cpuUsage(cpu);
     const eventLoop = performance.eventLoopUtilization(elu);

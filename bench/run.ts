@@ -69,8 +69,11 @@ const USAGE = `Usage: npm run bench [-- --only ${PARTS.map((p) => p.name).join("
 
 Environment: TEST_DATABASE_URL=postgres://… adds a PostgreSQL run to the delivery part
 (in a schema of its own, dropped afterwards).
-BENCH_CPU_PROF=<dir> writes CPU profiles of the em-focus server (ack) and the delivering process.
-BENCH_DELIVERY_CONCURRENCY=<n> overrides deliverDuePrompts' concurrency (diagnostics only).`;
+BENCH_CPU_PROF=<dir> writes CPU profiles of the em-focus server (ack) and of the delivery pass alone
+(beside it, the bundled child its line numbers refer to).
+BENCH_DELIVERY_CONCURRENCY=<n> overrides deliverDuePrompts' concurrency (diagnostics only).
+BENCH_ZONES_READ_AHEAD=0: the delivery part's time zones were not read ahead, so every prompt asks
+users.info when due (by default they were read three hours before, as the app's look-ahead does).`;
 
 function selectedParts(argv: readonly string[]): Part[] {
   let only: string[] | null = null;

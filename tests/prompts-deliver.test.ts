@@ -135,8 +135,10 @@ function deliverySuite(
     const subscription = await subscribeUser(store, "U1");
     expect(subscription.nextPromptAt).toEqual(MONDAY_9_BERLIN);
 
+    // Nothing is posted before it is due; the person's zone is read ahead (zone-lookahead.ts) and
+    // not asked for again when the prompt goes out.
     expect(await deliver(store, plus(MONDAY_9_BERLIN, -MINUTE))).toEqual(report({}));
-    expect(fake.calls).toHaveLength(0);
+    expect(fake.calls.map((call) => call.method)).toEqual(["users.info"]);
 
     expect(await deliver(store, MONDAY_9_BERLIN)).toEqual(report({ claimed: 1, sent: 1 }));
     const [post] = posts();
@@ -450,6 +452,62 @@ function deliverySuite(
       new Date("2026-03-30T00:00:00Z"),
     );
     expect(posts()).toHaveLength(3);
+  });
+
+  it("reads a person's zone within the day before the prompt, and does not ask again when it is due", async () => {
+    const subscription = await subscribeUser(store, "U1");
+    // Two days ahead: not yet.
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -48 * HOUR))).toEqual(report({}));
+    expect(fake.callsTo("users.info")).toHaveLength(0);
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -20 * HOUR))).toEqual(report({}));
+    expect(fake.callsTo("users.info")).toHaveLength(1);
+    const checkedAt = (await store.getSubscription(subscription.id))?.timeZoneCheckedAt?.getTime() ?? 0;
+    expect(checkedAt - plus(MONDAY_9_BERLIN, -20 * HOUR).getTime()).toBeGreaterThanOrEqual(0);
+    expect(checkedAt - plus(MONDAY_9_BERLIN, -20 * HOUR).getTime()).toBeLessThan(MINUTE);
+    // Read once for this prompt: later passes of the day leave it alone.
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -10 * HOUR))).toEqual(report({}));
+    expect(await deliver(store, MONDAY_9_BERLIN)).toEqual(report({ claimed: 1, sent: 1 }));
+    expect(fake.callsTo("users.info")).toHaveLength(1);
+    // A week later the zone is read again (ahead, or, as here without a pass the day before, when due).
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, WEEK))).toEqual(report({ claimed: 1, sent: 1 }));
+    expect(fake.callsTo("users.info")).toHaveLength(2);
+  });
+
+  it("puts the prompt at the new local time when a move east is found ahead, instead of sending it late", async () => {
+    const subscription = await subscribeUser(store, "U1", "Europe/Berlin");
+    fake.setUser("U1", { tz: "Asia/Tokyo" });
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -20 * HOUR))).toEqual(report({}));
+    // Monday 09:00 in Tokyo: eight hours before Monday 09:00 in Berlin.
+    const tokyo = new Date("2026-03-09T00:00:00Z");
+    expect(await store.getSubscription(subscription.id)).toMatchObject({
+      timeZone: "Asia/Tokyo",
+      nextPromptAt: tokyo,
+    });
+    expect(await deliver(store, tokyo)).toEqual(report({ claimed: 1, sent: 1 }));
+    expect(fake.callsTo("users.info")).toHaveLength(1);
+    expect((await store.listDeliveries(subscription.id))[0]?.dueAt).toEqual(tokyo);
+  });
+
+  it("reads zones ahead a few dozen a pass, soonest first, pausing a deactivated person, and not while Slack holds users.info back", async () => {
+    for (let i = 0; i < 45; i++) await subscribeUser(store, `U${String(i).padStart(2, "0")}`);
+    const gone = await subscribeUser(store, "U99", "Europe/Berlin", { weekday: 1, time: "08:00" });
+    fake.setUser("U99", { deleted: true });
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -20 * HOUR))).toEqual(report({ paused: 1 }));
+    expect(fake.callsTo("users.info")).toHaveLength(40);
+    expect(fake.callsTo("users.info")[0]?.args.user).toBe("U99");
+    expect(await store.getSubscription(gone.id)).toMatchObject({ pausedReason: "account_inactive" });
+
+    const undo = fake.failAlways("users.info", { status: 429, retryAfter: 60 });
+    try {
+      expect(await deliver(store, plus(MONDAY_9_BERLIN, -19 * HOUR))).toEqual(report({}));
+      expect(fake.callsTo("users.info")).toHaveLength(41);
+    } finally {
+      undo();
+    }
+    expect(await deliver(store, plus(MONDAY_9_BERLIN, -18 * HOUR))).toEqual(report({}));
+    expect(fake.callsTo("users.info").filter((call) => call.status === 200)).toHaveLength(46);
+    expect(await deliver(store, MONDAY_9_BERLIN)).toEqual(report({ claimed: 45, sent: 45 }));
+    expect(fake.callsTo("users.info").filter((call) => call.status === 200)).toHaveLength(46);
   });
 
   it("keeps the subscriber's time zone for a channel, without asking Slack", async () => {

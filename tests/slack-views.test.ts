@@ -50,6 +50,7 @@ const subscription: Subscription = {
   subscribedBy: "U1",
   schedule: { weekday: 1, time: "09:00" },
   timeZone: "Europe/Berlin",
+  timeZoneCheckedAt: null,
   nextPromptAt: new Date("2026-11-30T08:00:00Z"),
   skipNext: false,
   pausedReason: null,

@@ -195,6 +195,63 @@ function storeSuite(
     expect(await store.listDeliveries(subscription.id)).toHaveLength(1);
   });
 
+  it("claims a batch in one go: each prompt still due once, the moved, paused and taken ones not", async () => {
+    const subs = await Promise.all(
+      ["U1", "U2", "U3", "U4", "U5"].map((u) => subscribe(store, userTarget(u))),
+    );
+    const [due, moved, paused, taken, alsoDue] = subs as [
+      Subscription,
+      Subscription,
+      Subscription,
+      Subscription,
+      Subscription,
+    ];
+    await store.rescheduleSubscription(moved.id, {
+      expectedNextPromptAt: MONDAY_9_BERLIN,
+      nextPromptAt: plus(MONDAY_9_BERLIN, 60_000),
+      timeZone: "Europe/Berlin",
+      now: MONDAY_9_BERLIN,
+    });
+    await store.pauseSubscription(paused.id, "channel_not_found", MONDAY_9_BERLIN);
+    expect(await claim(store, taken, "instance-b")).toBeDefined();
+    const input = (subscription: Subscription, owner: string) => ({
+      subscriptionId: subscription.id,
+      expectedNextPromptAt: MONDAY_9_BERLIN,
+      dueAt: MONDAY_9_BERLIN,
+      promptId: "01-where",
+      promptsUsed: ["01-where"],
+      nextPromptAt: plus(MONDAY_9_BERLIN, WEEK),
+      owner,
+      leaseUntil: plus(MONDAY_9_BERLIN, 5 * 60_000),
+      now: MONDAY_9_BERLIN,
+    });
+    // Two instances at once, each with the whole batch: every prompt is claimed by one of them only.
+    const [a, b] = await Promise.all(
+      ["instance-a", "instance-c"].map((owner) => store.claimDueDeliveries(subs.map((s) => input(s, owner)))),
+    );
+    for (const [i, subscription] of subs.entries()) {
+      const winners = [a?.[i], b?.[i]].filter(Boolean);
+      expect(winners, subscription.targetId).toHaveLength(
+        subscription === due || subscription === alsoDue ? 1 : 0,
+      );
+    }
+    const claimed = [...(a ?? []), ...(b ?? [])].filter((d) => d !== undefined);
+    expect(claimed.map((d) => [d.targetId, d.status, d.attempts, d.promptId]).sort()).toEqual([
+      ["U1", "claimed", 1, "01-where"],
+      ["U5", "claimed", 1, "01-where"],
+    ]);
+    for (const subscription of [due, alsoDue]) {
+      expect(await store.listDeliveries(subscription.id)).toHaveLength(1);
+      expect(await store.getSubscription(subscription.id)).toMatchObject({
+        nextPromptAt: plus(MONDAY_9_BERLIN, WEEK),
+        promptsUsed: ["01-where"],
+      });
+    }
+    expect(await store.listDeliveries(moved.id)).toEqual([]);
+    expect(await store.listDeliveries(paused.id)).toEqual([]);
+    expect(await store.listDeliveries(taken.id)).toHaveLength(1);
+  });
+
   it("refuses a claim when the subscription moved since it was read, leaving no row behind", async () => {
     const subscription = await subscribe(store, userTarget("U1"));
     const later = plus(MONDAY_9_BERLIN, 6 * 60 * 60_000);

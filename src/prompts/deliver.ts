@@ -20,7 +20,9 @@ export { SlackTokenError };
  * its next prompt. Two passes racing for the same prompt (two instances on one PostgreSQL) cannot
  * both insert it, so only one of them sends. A claim carries a lease; if its instance dies before
  * recording the outcome, a later pass takes the delivery over once the lease has expired and sends
- * it then.
+ * it then. Due prompts are claimed a chunk (32) at a time, one commit for the chunk, while the
+ * chunk before is sent: a crash can leave up to two chunks claimed and unsent, each then taken over
+ * after the lease and looked for in Slack first, like any claim whose instance died.
  *
  * Slack's chat.postMessage has no idempotency key, so every prompt carries message metadata naming
  * its delivery (`em_focus_prompt`, `delivery_id`). Before a claim whose earlier attempt may have
@@ -43,8 +45,10 @@ export { SlackTokenError };
 
 /*
  * Where it is written: delivery-options.ts (the options and the report), delivery-pass.ts (the
- * pass, top to bottom), pacer.ts (429 handling per Slack method), slack-lookups.ts (time zones and
- * the look for a prompt already sent), and the rules of a delivery row in store/deliveries.ts.
+ * pass, top to bottom), due-claims.ts, delivery-send.ts and delivery-retry.ts (its steps),
+ * zone-lookahead.ts (time zones read ahead), pacer.ts (429 handling per Slack method),
+ * slack-lookups.ts (time zones and the look for a prompt already sent), and the rules of a
+ * delivery row in store/deliveries.ts; claims in store/delivery-claims.ts and store/claim-batch.ts.
  */
 
 /**

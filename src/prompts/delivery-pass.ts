@@ -13,50 +13,57 @@ import {
   type DeliveryReport,
   defaultInstanceId,
   MINUTE,
-  PROMPT_METADATA_EVENT_TYPE,
-  type PromptExtras,
   type RenderPrompt,
   silentLogger,
 } from "./delivery-options.js";
-import { driftNudge, focusHolderKey } from "./drift.js";
+import { retryDelivery } from "./delivery-retry.js";
+import { countOutcome, releaseDelivery, sendPrompt } from "./delivery-send.js";
+import { focusHolderKey } from "./drift.js";
+import { type ClaimPlan, planDue } from "./due-claims.js";
 import { PassClients } from "./install-clients.js";
 import { PacedSlack } from "./pacer.js";
-import { nextPromptFor } from "./rotation.js";
-import { nextPromptAt, sameWeekPromptAt } from "./schedule.js";
-import type { SlackFailure } from "./slack-errors.js";
-import { currentTimeZone, findInSlack, type LookupContext } from "./slack-lookups.js";
+import type { PassContext } from "./pass-context.js";
 import { postDueSummaries, redrawStaleSummaries, type SummaryContext } from "./summary-pass.js";
+import { readZonesAhead } from "./zone-lookahead.js";
 
-type WorkItem = { kind: "retry"; delivery: Delivery } | { kind: "due"; subscription: Subscription };
+type WorkItem =
+  | { kind: "retry"; delivery: Delivery }
+  | { kind: "claimed"; delivery: Delivery; prompt: Prompt };
 
-type SendOutcome = "sent" | "retried" | "paused" | "failed" | "lost";
+/**
+ * Due prompts claimed per commit. A chunk is claimed while the one before it is sent, so this also
+ * bounds how far claims run ahead of the sends (at 500 messages a second, two chunks are ~0.1 s).
+ */
+const CLAIM_BATCH = 32;
 
 /**
  * One delivery pass (see the note in deliver.ts). Read from `run`: it lists the work (retries
- * first, then due subscriptions, a page at a time), and `concurrency` workers take items from it;
- * a due subscription goes through `deliverDue`, a retry through `retry`, and both end in `send`.
+ * first, then due subscriptions, a page at a time), and `concurrency` workers take items from it.
+ * A retry goes through delivery-retry.ts; due subscriptions are looked at and claimed a chunk at a
+ * time (due-claims.ts, then one commit for the chunk), and each claimed prompt is sent by a worker
+ * (delivery-send.ts).
  */
-export class DeliveryPass {
+export class DeliveryPass implements PassContext {
   readonly slack: PacedSlack;
   private readonly clients: PassClients;
   readonly logger: DeliveryLogger;
   readonly historyLimit: number;
-  private readonly store: Store;
-  private readonly prompts: readonly Prompt[];
-  private readonly promptsById: ReadonlyMap<string, Prompt>;
+  readonly store: Store;
+  readonly prompts: readonly Prompt[];
+  readonly promptsById: ReadonlyMap<string, Prompt>;
   private readonly passStart: Date;
   private readonly startedAt = performance.now();
-  private readonly owner: string;
-  private readonly render: RenderPrompt;
+  readonly owner: string;
+  readonly render: RenderPrompt;
   private readonly summaries: SummaryContext;
   private readonly retentionDays: number;
-  private readonly leaseMs: number;
-  private readonly maxLatenessMs: number;
-  private readonly retryDelaysMs: readonly number[];
-  private readonly maxAttempts: number;
+  readonly leaseMs: number;
+  readonly maxLatenessMs: number;
+  readonly retryDelaysMs: readonly number[];
+  readonly maxAttempts: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
-  private readonly report: DeliveryReport = {
+  readonly report: DeliveryReport = {
     claimed: 0,
     sent: 0,
     retried: 0,
@@ -69,8 +76,8 @@ export class DeliveryPass {
     nudges: 0,
     expired: 0,
   };
-  /** Who has an intended focus, read once per pass (undefined: ask for each prompt). */
-  private focusHolders: ReadonlySet<string> | undefined;
+  focusHolders: ReadonlySet<string> | undefined;
+  private readonly tracked = new Set<Promise<void>>();
 
   constructor(options: DeliverOptions) {
     if (options.prompts.length === 0)
@@ -117,7 +124,9 @@ export class DeliveryPass {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
-    if (!this.clients.stopped) await this.afterPrompts();
+    while (this.tracked.size > 0) await Promise.all(this.tracked);
+    if (this.clients.stopped) await this.releaseUnsent(items);
+    else await this.afterPrompts();
     const paused = this.clients.paused();
     const r: DeliveryReport =
       Object.keys(paused).length > 0 ? { ...this.report, pausedInstalls: paused } : this.report;
@@ -148,6 +157,10 @@ export class DeliveryPass {
         },
       ],
       [
+        "Reading time zones ahead",
+        () => readZonesAhead(this, (teamId) => this.clients.contextFor(teamId, this)),
+      ],
+      [
         "Deleting data past its retention",
         async () => {
           const cutoff = new Date(this.clock().getTime() - this.retentionDays * 24 * 60 * MINUTE);
@@ -166,7 +179,7 @@ export class DeliveryPass {
     }
   }
 
-  /** Retries and take-overs first, then the due subscriptions, a page of `batchSize` rows at a time. */
+  /** Retries and take-overs first, then the due subscriptions' prompts, claimed a chunk at a time. */
   private async *work(): AsyncGenerator<WorkItem> {
     const seen = new Set<string>();
     for (;;) {
@@ -178,298 +191,126 @@ export class DeliveryPass {
       }
       if (page.length < this.batchSize || fresh.length === 0) break;
     }
+    // Each chunk is claimed while the one before it is being sent.
+    let claiming: Promise<WorkItem[]> | undefined;
+    for await (const chunk of this.dueChunks()) {
+      const next = this.claimChunk(chunk);
+      if (claiming) yield* await claiming;
+      claiming = next;
+    }
+    if (claiming) yield* await claiming;
+  }
+
+  /** Due subscriptions, a page of `batchSize` rows at a time, in chunks of `CLAIM_BATCH`. */
+  private async *dueChunks(): AsyncGenerator<Subscription[]> {
     let after: { nextPromptAt: Date; id: string } | undefined;
     for (;;) {
+      if (this.clients.stopped) return;
       const limit = this.batchSize;
       const page = await this.store.listDueSubscriptions(
         this.passStart,
         after ? { limit, after } : { limit },
       );
-      for (const subscription of page) yield { kind: "due", subscription };
+      for (let i = 0; i < page.length; i += CLAIM_BATCH) yield page.slice(i, i + CLAIM_BATCH);
       const last = page.at(-1);
-      if (!last || page.length < limit) break;
+      if (!last || page.length < limit) return;
       after = { nextPromptAt: last.nextPromptAt, id: last.id };
     }
   }
 
+  /**
+   * A chunk of due subscriptions: their time zones looked up (`concurrency` at a time), then the
+   * prompts still due claimed together, one commit for the chunk. Never rejects: a failure counts
+   * as an error and leaves the prompts due for a later pass.
+   */
+  private async claimChunk(chunk: readonly Subscription[]): Promise<WorkItem[]> {
+    const plans: ClaimPlan[] = [];
+    let next = 0;
+    const plan = async (): Promise<void> => {
+      for (let i = next++; i < chunk.length && !this.clients.stopped; i = next++) {
+        const subscription = chunk[i] as Subscription;
+        try {
+          const ctx = await this.clients.contextFor(subscription.teamId, this);
+          if (!ctx) continue;
+          const planned = await planDue(this, ctx, subscription);
+          if (planned) plans.push(planned);
+        } catch (error) {
+          this.failed(`subscription ${subscription.id}`, error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, chunk.length) }, plan));
+    if (plans.length === 0 || this.clients.stopped) return [];
+    try {
+      const claimed = await this.store.claimDueDeliveries(plans.map((p) => p.input));
+      const items: WorkItem[] = [];
+      claimed.forEach((delivery, i) => {
+        const planned = plans[i];
+        if (!delivery || !planned) return;
+        this.report.claimed += 1;
+        items.push({ kind: "claimed", delivery, prompt: planned.prompt });
+      });
+      return items;
+    } catch (error) {
+      for (const p of plans) this.failed(`subscription ${p.input.subscriptionId}`, error);
+      return [];
+    }
+  }
+
+  private failed(what: string, error: unknown): void {
+    this.report.errors += 1;
+    this.logger.error(`Prompt delivery for ${what} failed; a later pass retries it`, error);
+  }
+
   private async handle(item: WorkItem): Promise<void> {
     try {
-      const teamId = item.kind === "retry" ? item.delivery.teamId : item.subscription.teamId;
       // The workspace's own install: when Slack refused its token, its work stays as it is (due).
-      const ctx = await this.clients.contextFor(teamId, this);
-      if (!ctx) return;
-      if (item.kind === "retry") await this.retry(ctx, item.delivery);
-      else await this.deliverDue(ctx, item.subscription);
+      const ctx = await this.clients.contextFor(item.delivery.teamId, this);
+      if (item.kind === "retry") {
+        if (ctx) await retryDelivery(this, ctx, item.delivery);
+        return;
+      }
+      if (!ctx) {
+        await releaseDelivery(this, item.delivery, "token_error", this.clock());
+        return;
+      }
+      if (await this.leaseHeld(item.delivery))
+        countOutcome(this, await sendPrompt(this, ctx, item.delivery, item.prompt));
     } catch (error) {
-      this.report.errors += 1;
-      const what =
-        item.kind === "retry" ? `delivery ${item.delivery.id}` : `subscription ${item.subscription.id}`;
-      this.logger.error(`Prompt delivery for ${what} failed; a later pass retries it`, error);
+      this.failed(`delivery ${item.delivery.id}`, error);
     }
   }
 
-  /** A due subscription: follow the person's time zone, then skip, miss, or claim and send. */
-  private async deliverDue(ctx: LookupContext, found: Subscription): Promise<void> {
-    const { store, logger, report } = this;
-    let subscription = found;
-    // Lateness is measured from the time we believed the prompt due, even if a move of time zone
-    // turns out to have put it earlier.
-    let believedDueAt = subscription.nextPromptAt;
-    if (subscription.targetType === "user") {
-      const zone = await currentTimeZone(ctx, subscription.targetId);
-      if (zone.kind === "token") return;
-      if (zone.kind === "pause") {
-        logger.warn(`Pausing subscription ${subscription.id}: Slack said ${zone.reason}`);
-        if (await store.pauseSubscription(subscription.id, zone.reason, this.clock())) report.paused += 1;
-        return;
-      }
-      if (zone.kind === "zone" && zone.timeZone !== subscription.timeZone) {
-        const moved = sameWeekPromptAt(subscription.schedule, zone.timeZone, subscription.nextPromptAt);
-        const rescheduled = await store.rescheduleSubscription(subscription.id, {
-          expectedNextPromptAt: subscription.nextPromptAt,
-          nextPromptAt: moved,
-          timeZone: zone.timeZone,
-          now: this.clock(),
-        });
-        if (!rescheduled) return;
-        logger.info(
-          `Subscription ${subscription.id} follows a move from ${subscription.timeZone} to ${zone.timeZone}`,
-        );
-        if (moved > believedDueAt) believedDueAt = moved;
-        subscription = { ...subscription, nextPromptAt: moved, timeZone: zone.timeZone };
-        if (moved.getTime() > this.clock().getTime()) return;
-      }
-    }
-
+  /**
+   * A claim made with its chunk may have waited (behind 429s) for a worker: past half its lease it
+   * is extended before the send, so no other instance takes it over meanwhile.
+   */
+  private async leaseHeld(delivery: Delivery): Promise<boolean> {
     const now = this.clock();
-    const dueAt = subscription.nextPromptAt;
-    const following = nextPromptAt(subscription.schedule, subscription.timeZone, now);
-    const due = {
-      subscriptionId: subscription.id,
-      expectedNextPromptAt: dueAt,
-      dueAt,
-      nextPromptAt: following,
-      now,
-    };
-    if (subscription.skipNext || now.getTime() - believedDueAt.getTime() > this.maxLatenessMs) {
-      const status = subscription.skipNext ? "skipped" : "missed";
-      if (await store.recordUnsentDelivery({ ...due, status })) {
-        report[status] += 1;
-        if (status === "missed")
-          logger.info(`Prompt for ${subscription.id} due ${dueAt.toISOString()} was missed`);
-      }
-      return;
-    }
-
-    const next = nextPromptFor(this.prompts, subscription.promptsUsed);
-    if (!next) return;
-    const delivery = await store.claimDueDelivery({
-      ...due,
-      promptId: next.prompt.id,
-      promptsUsed: next.promptsUsed,
-      owner: this.owner,
-      leaseUntil: new Date(now.getTime() + this.leaseMs),
-    });
-    if (!delivery) return;
-    report.claimed += 1;
-    this.count(await this.send(ctx, delivery, next.prompt));
-  }
-
-  /** A delivery to try again: take it over, then give up, miss, cancel, find it in Slack, or send. */
-  private async retry(ctx: LookupContext, listed: Delivery): Promise<void> {
-    const { store, owner, report } = this;
-    const now = this.clock();
+    const until = delivery.leaseExpiresAt?.getTime() ?? 0;
+    if (until - now.getTime() > this.leaseMs / 2) return true;
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    const delivery = await store.reclaimDelivery(listed.id, { owner, leaseUntil, now });
-    if (!delivery) return;
-    report.claimed += 1;
-    if (delivery.attempts > this.maxAttempts) {
-      if (await this.fail(delivery, delivery.lastError ?? "too_many_attempts", now)) report.failed += 1;
-      return;
-    }
-    if (now.getTime() - delivery.dueAt.getTime() > this.maxLatenessMs) {
-      if (await store.markDeliveryMissed(delivery.id, { owner, now })) report.missed += 1;
-      return;
-    }
-    const subscription = await store.getSubscription(delivery.subscriptionId);
-    if (!subscription || subscription.pausedReason) {
-      const reason = subscription ? `paused: ${subscription.pausedReason}` : "unsubscribed";
-      await store.markDeliveryCancelled(delivery.id, { owner, reason, now });
-      return;
-    }
-    const prompt = delivery.promptId ? this.promptsById.get(delivery.promptId) : undefined;
-    if (!prompt) {
-      if (await this.fail(delivery, `prompt_not_found: ${delivery.promptId}`, now)) report.failed += 1;
-      return;
-    }
-    if (delivery.attempts > 1) {
-      // An earlier attempt may have reached Slack: look before sending it again.
-      const found = await findInSlack(ctx, delivery);
-      if (found.kind === "token") {
-        await this.release(delivery, "token_error", this.clock());
-        return;
-      }
-      if (found.kind === "later") {
-        // Not sent blind: the claim waits (not counted as an attempt) and is checked again after
-        // Retry-After, by a later pass, until the 12-hour window closes.
-        const at = this.clock();
-        this.logger.info(
-          `Delivery ${delivery.id} may already be in Slack and cannot be checked now (${found.reason}); checking again in ${Math.ceil(found.afterMs / 1000)}s`,
-        );
-        const kept = await store.markDeliveryRetrying(delivery.id, {
-          owner,
-          error: `unchecked: ${found.reason}`,
-          nextAttemptAt: new Date(at.getTime() + found.afterMs),
-          attempts: delivery.attempts - 1,
-          now: at,
-        });
-        if (kept) report.retried += 1;
-        return;
-      }
-      if (found.kind === "found") {
-        const recorded = await store.markDeliverySent(delivery.id, {
-          owner,
-          channelId: found.channel,
-          messageTs: found.ts,
-          now: this.clock(),
-        });
-        this.logger.info(`Delivery ${delivery.id} was already in Slack (${found.ts}); recorded it as sent`);
-        if (recorded) report.sent += 1;
-        return;
-      }
-    }
-    this.count(await this.send(ctx, delivery, prompt));
+    return this.store.extendDeliveryLease(delivery.id, { owner: this.owner, leaseUntil, now });
   }
 
-  /** Posts the prompt of a claimed delivery, with its workspace's client, and records the outcome. */
-  private async send(ctx: LookupContext, delivery: Delivery, prompt: Prompt): Promise<SendOutcome> {
-    const { store, owner } = this;
-    const extras: PromptExtras = {};
-    const nudge = await driftNudge(store, delivery, this.clock(), this.focusHolders);
-    if (nudge) this.report.nudges += 1;
-    const message = this.render(prompt, delivery, nudge ? { ...extras, nudge } : extras);
-    const result = await this.slack.call(
-      "chat.postMessage",
-      () =>
-        ctx.client.chat.postMessage({
-          channel: delivery.targetId,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          // Names the delivery in Slack itself, so a pass after a crash can find it (see findInSlack).
-          metadata: { event_type: PROMPT_METADATA_EVENT_TYPE, event_payload: { delivery_id: delivery.id } },
-        }),
-      (waitMs) => {
-        const now = this.clock();
-        return store.extendDeliveryLease(delivery.id, {
-          owner,
-          leaseUntil: new Date(now.getTime() + waitMs + this.leaseMs),
-          now,
-        });
-      },
-    );
-    const now = this.clock();
-    if (!result.ok) return this.sendFailed(ctx, delivery, result.failure, now);
-    const recorded = await store.markDeliverySent(delivery.id, {
-      owner,
-      channelId: result.value.channel ?? delivery.targetId,
-      messageTs: result.value.ts ?? "",
-      now,
-    });
-    if (!recorded) {
-      this.logger.warn(
-        `Delivery ${delivery.id} was sent after its lease passed to another instance; it may show twice`,
-      );
-    }
-    return "sent";
-  }
-
-  /** Records what a failed send means for the delivery: retry, give back, pause, or give up. */
-  private async sendFailed(
-    ctx: LookupContext,
-    delivery: Delivery,
-    failure: SlackFailure,
-    now: Date,
-  ): Promise<SendOutcome> {
-    const { store, owner, logger } = this;
-    switch (failure.kind) {
-      case "token":
-        ctx.tokenError("chat.postMessage", failure);
-        return (await this.release(delivery, failure.reason, now)) ? "retried" : "lost";
-      case "rate_limited": {
-        // Still rate limited after several waits: leave it for the next pass without using up an attempt.
-        const moved = await store.markDeliveryRetrying(delivery.id, {
-          owner,
-          error: "ratelimited",
-          nextAttemptAt: new Date(now.getTime() + failure.retryAfterMs),
-          attempts: delivery.attempts - 1,
-          now,
-        });
-        return moved ? "retried" : "lost";
+  /** Claims still held when a token error stopped the pass go back, due again at once. */
+  private async releaseUnsent(items: AsyncGenerator<WorkItem>): Promise<void> {
+    for await (const item of items) {
+      if (item.kind !== "claimed") continue;
+      try {
+        await releaseDelivery(this, item.delivery, "token_error", this.clock());
+      } catch (error) {
+        this.failed(`delivery ${item.delivery.id}`, error);
       }
-      case "pause": {
-        logger.warn(`Pausing subscription ${delivery.subscriptionId}: Slack said ${failure.reason}`);
-        const done = await store.markDeliveryFailed(delivery.id, {
-          owner,
-          error: failure.reason,
-          pauseSubscription: true,
-          now,
-        });
-        return done ? "paused" : "lost";
-      }
-      case "transient": {
-        const delay = this.retryDelaysMs[delivery.attempts - 1];
-        if (delivery.attempts >= this.maxAttempts || delay === undefined) {
-          logger.error(
-            `Giving up on delivery ${delivery.id} after ${delivery.attempts} attempts: ${failure.reason}`,
-          );
-          return (await this.fail(delivery, failure.reason, now)) ? "failed" : "lost";
-        }
-        logger.warn(`Delivery ${delivery.id} failed (${failure.reason}); retrying in ${delay / MINUTE} min`);
-        const moved = await store.markDeliveryRetrying(delivery.id, {
-          owner,
-          error: failure.reason,
-          nextAttemptAt: new Date(now.getTime() + delay),
-          now,
-        });
-        return moved ? "retried" : "lost";
-      }
-      case "permanent":
-        logger.error(`Slack refused delivery ${delivery.id}: ${failure.reason}`);
-        return (await this.fail(delivery, failure.reason, now)) ? "failed" : "lost";
-      case "unexpected":
-        throw new Error(`Sending delivery ${delivery.id} failed: ${failure.reason}`);
     }
   }
 
-  /** Gives up on the delivery for good, leaving its subscription as it is. */
-  private fail(delivery: Delivery, error: string, now: Date): Promise<boolean> {
-    return this.store.markDeliveryFailed(delivery.id, {
-      owner: this.owner,
-      error,
-      pauseSubscription: false,
-      now,
-    });
+  track(work: Promise<void>): void {
+    const done = work.finally(() => this.tracked.delete(done));
+    this.tracked.add(done);
   }
 
-  /** Gives a claim back untouched (not counted as an attempt), due again at once. */
-  private release(delivery: Delivery, error: string, now: Date): Promise<boolean> {
-    return this.store.markDeliveryRetrying(delivery.id, {
-      owner: this.owner,
-      error,
-      nextAttemptAt: now,
-      attempts: delivery.attempts - 1,
-      now,
-    });
-  }
-
-  private count(outcome: SendOutcome): void {
-    if (outcome !== "lost") this.report[outcome] += 1;
-  }
-
-  /** The pass's start plus the real time elapsed since. */
-  private clock(): Date {
+  clock(): Date {
     return new Date(this.passStart.getTime() + (performance.now() - this.startedAt));
   }
 }

@@ -16,6 +16,7 @@ type TokenFailure = Extract<SlackFailure, { kind: "token" }>;
 export class PassClients {
   private readonly failures = new Map<string, { reason: string; method: string; error: SlackTokenError }>();
   private readonly byTeam = new Map<string, Promise<InstallClient | undefined>>();
+  private readonly contexts = new Map<string, LookupContext>();
 
   constructor(
     private readonly single: PromptSlackClient,
@@ -46,11 +47,19 @@ export class PassClients {
   ): Promise<LookupContext | undefined> {
     const found = await this.forTeam(teamId);
     if (!found) return undefined;
-    return {
-      ...base,
-      client: found.client,
-      tokenError: (method, failure) => this.tokenError(found.install, method, failure),
-    };
+    // One per workspace and pass: asked for every prompt, and `base` is the whole pass.
+    let ctx = this.contexts.get(teamId);
+    if (!ctx || ctx.client !== found.client) {
+      ctx = {
+        slack: base.slack,
+        logger: base.logger,
+        historyLimit: base.historyLimit,
+        client: found.client,
+        tokenError: (method, failure) => this.tokenError(found.install, method, failure),
+      };
+      this.contexts.set(teamId, ctx);
+    }
+    return ctx;
   }
 
   /** The client for a workspace, or undefined when its install is paused this pass. */

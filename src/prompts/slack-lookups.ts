@@ -21,7 +21,8 @@ export type TimeZoneLookup =
   | { kind: "zone"; timeZone: string }
   | { kind: "pause"; reason: string }
   | { kind: "token" }
-  | { kind: "keep" };
+  /** Use the stored zone; `answered`: Slack answered, without a zone we can use. */
+  | { kind: "keep"; answered?: true };
 
 const dontWait = async () => false;
 
@@ -36,7 +37,7 @@ export async function currentTimeZone(ctx: LookupContext, userId: string): Promi
     const user = result.value.user;
     if (user?.deleted) return { kind: "pause", reason: "account_inactive" };
     const tz = user?.tz;
-    return tz && isValidTimeZone(tz) ? { kind: "zone", timeZone: tz } : { kind: "keep" };
+    return tz && isValidTimeZone(tz) ? { kind: "zone", timeZone: tz } : { kind: "keep", answered: true };
   }
   if (result.failure.kind === "pause") return { kind: "pause", reason: result.failure.reason };
   if (result.failure.kind === "token") {

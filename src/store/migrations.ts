@@ -293,6 +293,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("event_claims").ifExists().execute();
     },
   },
+  "0013_time_zone_checked": {
+    // Issue 21: when Slack last gave a person's time zone, so a prompt whose zone was read within
+    // the day before goes out without asking again (src/prompts/zone-lookahead.ts).
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("subscriptions").addColumn("time_zone_checked_at", "bigint").execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("subscriptions").dropColumn("time_zone_checked_at").execute();
+    },
+  },
 };
 
 /** Rewrites every stored gap question as `privateQuestion` leaves it, a page of rows at a time. */

@@ -127,6 +127,8 @@ export interface SubscriptionsTable {
   /** Local wall-clock time "HH:MM" in `time_zone`. */
   time: string;
   time_zone: string;
+  /** When Slack last gave `time_zone` (users.info), or null when it never has (channels: never). */
+  time_zone_checked_at: number | null;
   next_prompt_at: number;
   skip_next: number;
   paused_reason: string | null;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AnswerChoice, IntendedFocus } from "../domain/focus.js";
+import { claimDueDeliveries } from "./claim-batch.js";
 import type { Delivery, LeaseInput } from "./deliveries.js";
 import * as deliveries from "./deliveries.js";
 import type { ClaimDueDeliveryInput, RecordUnsentDeliveryInput } from "./delivery-claims.js";
@@ -65,12 +66,20 @@ export interface Store {
   listSubscriptionsForUser(teamId: string, userId: string): Promise<Subscription[]>;
   listDueSubscriptions(now: Date, page: DueSubscriptionsPage): Promise<Subscription[]>;
   rescheduleSubscription(id: string, input: RescheduleInput): Promise<boolean>;
+  listZoneChecksDue(window: {
+    from: Date;
+    until: Date;
+    freshMs: number;
+    limit: number;
+  }): Promise<Subscription[]>;
   pauseSubscription(id: string, reason: string, now: Date): Promise<boolean>;
   resumeSubscription(id: string, nextPromptAt: Date, now: Date): Promise<boolean>;
   setSkipNext(id: string, skipNext: boolean, now: Date): Promise<boolean>;
   deleteSubscription(target: SubscriptionTarget): Promise<boolean>;
 
   claimDueDelivery(input: ClaimDueDeliveryInput): Promise<Delivery | undefined>;
+  /** `claimDueDelivery` for many, with one commit (claim-batch.ts); in the order of `inputs`. */
+  claimDueDeliveries(inputs: readonly ClaimDueDeliveryInput[]): Promise<Array<Delivery | undefined>>;
   recordUnsentDelivery(input: RecordUnsentDeliveryInput): Promise<boolean>;
   listRetryableDeliveries(now: Date, limit: number): Promise<Delivery[]>;
   reclaimDelivery(id: string, lease: LeaseInput): Promise<Delivery | undefined>;
@@ -212,6 +221,7 @@ export function createStore(
     listSubscriptionsForUser: (teamId, userId) => subscriptions.listSubscriptionsForUser(db, teamId, userId),
     listDueSubscriptions: (now, page) => subscriptions.listDueSubscriptions(db, now, page),
     rescheduleSubscription: (id, input) => subscriptions.rescheduleSubscription(db, id, input),
+    listZoneChecksDue: (window) => subscriptions.listZoneChecksDue(db, window),
     pauseSubscription: (id, reason, now) => subscriptions.pauseSubscription(db, id, reason, now),
     resumeSubscription: (id, next, now) => subscriptions.resumeSubscription(db, id, next, now),
     setSkipNext: (id, skipNext, now) => subscriptions.setSkipNext(db, id, skipNext, now),
@@ -224,12 +234,12 @@ export function createStore(
             return claimed === "other" ? claims.claimDueDelivery(db, input) : claimed;
           }
         : (input) => claims.claimDueDelivery(db, input),
+    claimDueDeliveries: (inputs) => claimDueDeliveries(db, dialect, inputs),
     recordUnsentDelivery: (input) => claims.recordUnsentDelivery(db, input),
     listRetryableDeliveries: (now, limit) => deliveries.listRetryableDeliveries(db, now, limit),
     reclaimDelivery: (id, lease) => deliveries.reclaimDelivery(db, id, lease),
     extendDeliveryLease: (id, lease) => deliveries.extendDeliveryLease(db, id, lease),
-    markDeliverySent:
-      dialect === "postgres" ? batchedMarkSent(db) : (id, sent) => deliveries.markDeliverySent(db, id, sent),
+    markDeliverySent: batchedMarkSent(db, dialect),
     markDeliveryRetrying: (id, retry) => deliveries.markDeliveryRetrying(db, id, retry),
     markDeliveryFailed: (id, failure) => deliveries.markDeliveryFailed(db, id, failure),
     markDeliveryMissed: (id, missed) => deliveries.markDeliveryMissed(db, id, missed),

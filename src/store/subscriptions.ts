@@ -20,6 +20,8 @@ export interface Subscription extends SubscriptionTarget {
   readonly schedule: PromptSchedule;
   /** IANA zone the schedule is read in: the person's own, or the subscriber's for a channel. */
   readonly timeZone: string;
+  /** When Slack last gave `timeZone` for the person; null when it never has (and for channels). */
+  readonly timeZoneCheckedAt: Date | null;
   readonly nextPromptAt: Date;
   readonly skipNext: boolean;
   /** Why deliveries stopped (a Slack error such as `channel_not_found`), or null when active. */
@@ -35,10 +37,13 @@ export interface SubscriptionInput extends SubscriptionTarget {
   readonly subscribedBy: string;
   readonly schedule: PromptSchedule;
   readonly timeZone: string;
+  /** When Slack gave `timeZone`, if the caller just read it there. */
+  readonly timeZoneCheckedAt?: Date;
   readonly nextPromptAt: Date;
   readonly now: Date;
 }
 
+/** A zone Slack just gave (users.info) and the next prompt in it; recorded as checked at `now`. */
 export interface RescheduleInput {
   readonly expectedNextPromptAt: Date;
   readonly nextPromptAt: Date;
@@ -68,6 +73,7 @@ function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
     subscribedBy: row.subscribed_by,
     schedule: { weekday: Number(row.weekday) as Weekday, time: row.time },
     timeZone: row.time_zone,
+    timeZoneCheckedAt: toOptionalDate(row.time_zone_checked_at ?? null),
     nextPromptAt: toDate(row.next_prompt_at),
     skipNext: Number(row.skip_next) === 1,
     pausedReason: row.paused_reason,
@@ -90,6 +96,7 @@ export async function upsertSubscription(
     weekday: input.schedule.weekday,
     time: input.schedule.time,
     time_zone: input.timeZone,
+    time_zone_checked_at: input.timeZoneCheckedAt?.getTime() ?? null,
     next_prompt_at: input.nextPromptAt.getTime(),
     skip_next: 0,
     paused_reason: null,
@@ -191,7 +198,12 @@ export async function moveNextPrompt(
     nextPromptAt: Date;
     now: number;
     activeOnly?: boolean;
-    changes?: Partial<Pick<Updateable<SubscriptionsTable>, "prompts_used" | "skip_next" | "time_zone">>;
+    changes?: Partial<
+      Pick<
+        Updateable<SubscriptionsTable>,
+        "prompts_used" | "skip_next" | "time_zone" | "time_zone_checked_at"
+      >
+    >;
   },
 ): Promise<boolean> {
   let query = db
@@ -203,14 +215,45 @@ export async function moveNextPrompt(
   return changed(await query.executeTakeFirst());
 }
 
-/** Moves the next prompt (e.g. after a time-zone change); false if it moved meanwhile. */
+/**
+ * Records the zone Slack gave and moves the next prompt into it (the same time when the zone did
+ * not change); false if the prompt moved meanwhile.
+ */
 export function rescheduleSubscription(db: Db, id: string, input: RescheduleInput): Promise<boolean> {
   return moveNextPrompt(db, id, {
     expectedNextPromptAt: input.expectedNextPromptAt,
     nextPromptAt: input.nextPromptAt,
     now: input.now.getTime(),
-    changes: { time_zone: input.timeZone },
+    changes: { time_zone: input.timeZone, time_zone_checked_at: input.now.getTime() },
   });
+}
+
+/**
+ * Active person subscriptions due after `from` and by `until` whose zone will not have been read
+ * within `freshMs` of their due time: the ones to look up ahead, soonest due first.
+ */
+export async function listZoneChecksDue(
+  db: Db,
+  window: { from: Date; until: Date; freshMs: number; limit: number },
+): Promise<Subscription[]> {
+  const rows = await db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("paused_reason", "is", null)
+    .where("target_type", "=", "user")
+    .where("next_prompt_at", ">", window.from.getTime())
+    .where("next_prompt_at", "<=", window.until.getTime())
+    .where((eb) =>
+      eb.or([
+        eb("time_zone_checked_at", "is", null),
+        eb("time_zone_checked_at", "<=", eb("next_prompt_at", "-", window.freshMs)),
+      ]),
+    )
+    .orderBy("next_prompt_at")
+    .orderBy("id")
+    .limit(window.limit)
+    .execute();
+  return rows.map(toSubscription);
 }
 
 /** Stops deliveries with `reason`; with `onlyIfActive` an earlier reason is kept. */
