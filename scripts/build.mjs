@@ -90,13 +90,15 @@ export function isStale() {
 }
 
 /**
- * The matcher's own code, as a hash: a trained model cached on disk is reused only by the code that
- * trained it (src/match/model-cache.ts reads the files themselves when it runs unbundled).
+ * The matcher's own code and the examples' parser, as a hash: a trained model cached on disk is
+ * reused only by the code that trained it (src/match/model-cache.ts reads the same files itself
+ * when it runs unbundled).
  */
 function matcherCodeHash() {
   const hash = createHash("sha256");
   const dir = join(ROOT, "src", "match");
   for (const name of readdirSync(dir).sort()) if (name.endsWith(".ts")) hash.update(readFileSync(join(dir, name)));
+  for (const file of ["content/examples.ts", "content/jsonl.ts", "content/types.ts"]) hash.update(readFileSync(join(ROOT, "src", file)));
   return hash.digest("hex").slice(0, 16);
 }
 

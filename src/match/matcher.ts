@@ -120,6 +120,11 @@ export interface TrainedModel {
   readonly known: ReadonlySet<string>;
   /** Terms that name a focus level. */
   readonly levels: ReadonlyMap<string, string>;
+  /**
+   * How many labelled examples each section (by `sectionKey`) was trained with: a model restored
+   * from the cache brings them, so the examples need not be read again.
+   */
+  readonly examplesPerSection: ReadonlyMap<string, number>;
 }
 
 /** Ranks sections for free-text questions. Build once per content load; matching is synchronous. */
@@ -171,11 +176,7 @@ export class Matcher {
       this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
     }
     this.priorShift = new Float64Array(this.sections.length);
-    const examplesOf = new Map<string, number>();
-    for (const example of library.examples) {
-      if (example.section !== null)
-        examplesOf.set(example.section, (examplesOf.get(example.section) ?? 0) + 1);
-    }
+    const examplesOf = this.model?.examplesPerSection ?? examplesPerSection(library.examples);
     const k = this.options.coverExamples;
     this.coverScale = Float64Array.from(this.sections, (section) => {
       const n = examplesOf.get(sectionKey(section)) ?? 0;
@@ -255,6 +256,7 @@ export class Matcher {
       classifier: Classifier.train(this.sections.length + 1, training, { l2, epochs, learningRate }),
       known: new Set(inScope.keys()),
       levels,
+      examplesPerSection: examplesPerSection(examples),
     };
   }
 
@@ -378,6 +380,15 @@ function explain(words: ReadonlyMap<string, readonly string[]>, pull: (feature: 
     for (const word of typed) strength.set(word, Math.max(strength.get(word) ?? 0, value));
   }
   return [...strength].sort((a, b) => b[1] - a[1]).map(([word]) => word);
+}
+
+/** How many of the examples each section answers, by `sectionKey`. */
+function examplesPerSection(examples: readonly Example[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const example of examples) {
+    if (example.section !== null) counts.set(example.section, (counts.get(example.section) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function sentences(text: string): string[] {
