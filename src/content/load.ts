@@ -103,17 +103,19 @@ export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
 }
 
 function markdownFiles(root: string, dir: string): string[] {
+  // Only what is read is sorted: a folder with one article needs no comparison, and a process's
+  // first localeCompare sets up the collator, about 10 ms of a start. The order is the same.
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) =>
+    entry.isDirectory()
+      ? !(dir === root && (entry.name === PROMPTS_FOLDER || entry.name === PAGES_FOLDER)) &&
+        !entry.name.startsWith(".")
+      : entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md",
+  );
   const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (dir === root && (entry.name === PROMPTS_FOLDER || entry.name === PAGES_FOLDER)) continue;
-      if (!entry.name.startsWith(".")) found.push(...markdownFiles(root, path));
-    } else if (entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md") {
-      found.push(path);
-    }
+    if (entry.isDirectory()) found.push(...markdownFiles(root, path));
+    else found.push(path);
   }
   return found;
 }
