@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,6 +32,8 @@ const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
  * @type {Record<string, { importer: RegExp, contents: string }>}
  */
 /** A stand-in's require, resolved as Bolt resolves it (the version Bolt would get, also when nested). */
+/** js-yaml's `!!js/function` type, the one module that requires esprima (see ON_DEMAND). */
+const JS_YAML_FUNCTION = /[\\/]js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/;
 const FROM_BOLT = 'const fromBolt = require("node:module").createRequire(require.resolve("@slack/bolt"))';
 const ON_DEMAND = {
   "@slack/socket-mode": {
@@ -44,6 +47,17 @@ const ON_DEMAND = {
       'function express(...args) { return fromBolt("express")(...args); }',
       'Object.defineProperty(express, "Router", { enumerable: true, get: () => fromBolt("express").Router });',
       "module.exports = express;",
+    ].join("\n"),
+  },
+  // js-yaml (gray-matter's YAML) loads esprima, a JavaScript parser of 280 kB, for its `!!js/function`
+  // type, which only its full schema reads; gray-matter parses with the safe schema. js-yaml hides
+  // that require from bundlers, so node compiled esprima from node_modules at every start.
+  esprima: {
+    importer: JS_YAML_FUNCTION,
+    contents: [
+      'const m = require("node:module");',
+      'const fromYaml = () => m.createRequire(m.createRequire(require.resolve("gray-matter")).resolve("js-yaml"))("esprima");',
+      "module.exports = { parse: (...args) => fromYaml().parse(...args) };",
     ].join("\n"),
   },
   "iconv-lite": {
@@ -60,7 +74,13 @@ const ON_DEMAND = {
 const onDemand = {
   name: "on-demand",
   setup(build) {
-    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite)$/ }, (args) => {
+    // js-yaml requires esprima through `var _require = require`, which a bundler does not follow: as
+    // a plain require, it gets its stand-in like the others.
+    build.onLoad({ filter: JS_YAML_FUNCTION }, async (args) => ({
+      contents: (await readFile(args.path, "utf8")).replace("_require('esprima')", "require('esprima')"),
+      loader: "js",
+    }));
+    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite|esprima)$/ }, (args) => {
       const stand = ON_DEMAND[args.path];
       return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
     });

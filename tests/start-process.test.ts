@@ -18,8 +18,8 @@ async function ensureBuilt(): Promise<void> {
  * Runs `script` with node and only the given settings. Empty Slack settings keep dotenv from filling
  * them in from a developer's .env.
  */
-function run(script: string, settings: Record<string, string>) {
-  const child = spawn(process.execPath, [script], {
+function run(script: string, settings: Record<string, string>, nodeArgs: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: {
       PATH: process.env.PATH ?? "",
       SLACK_BOT_TOKEN: "",
@@ -135,6 +135,45 @@ describe("the bundle (dist/main.js) in HTTP mode", () => {
         expect(answer.text).toContain("blocks");
         const forged = await sendCommand({ ...target, signingSecret: "not-the-secret" }, { text: "hi" });
         expect(forged.status).toBe(401);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("starts without loading from disk what a start never uses (esprima, which YAML front matter does not need)", async () => {
+    await ensureBuilt();
+    const fake = await startFakeSlack();
+    try {
+      const { child, stderr } = run(
+        "dist/main.js",
+        {
+          SLACK_BOT_TOKEN: "xoxb-test",
+          SLACK_SIGNING_SECRET: "bundle-secret",
+          SLACK_API_URL: fake.apiUrl,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          DATABASE_URL: ":memory:",
+          LOG_LEVEL: "info",
+        },
+        ["--import", "./tests/helpers/report-loaded.mjs"],
+      );
+      try {
+        const loaded = await new Promise<string[]>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
+          createInterface({ input: child.stdout }).on("line", (l) => {
+            // Logged once the content, the model and the store are loaded and the server listens.
+            if (/HTTP mode on port \d+/.test(l)) child.kill("SIGUSR2");
+            if (l.startsWith("LOADED_FROM_DISK ")) resolve(JSON.parse(l.slice("LOADED_FROM_DISK ".length)));
+          });
+        });
+        // What is loaded from disk is seen: the SQLite driver is.
+        expect(loaded.some((path) => path.includes("node_modules/better-sqlite3/"))).toBe(true);
+        for (const unused of ["esprima", "express", "@slack/socket-mode", "iconv-lite"]) {
+          expect(loaded.filter((path) => path.includes(`node_modules/${unused}/`))).toEqual([]);
+        }
       } finally {
         child.kill("SIGKILL");
       }
