@@ -1,22 +1,24 @@
 // @ts-check
-// `npm run build` (also run at install, by `prepare`) and the freshness check behind `npm start`.
+// `npm run build` (also run at install, by `prepare`); the freshness check behind `npm start` is stale.mjs.
 // The build type-checks src/ with tsc, then bundles the two entry points (the bot, dist/main.js, and
 // the CLI, dist/cli.js) with esbuild: one file per entry plus shared and lazily loaded chunks in
 // dist/chunks/. A bundle starts faster than hundreds of modules (node resolves, reads and compiles
 // each one), which is what makes a restart instant; see docs/architecture.md. dist/.build-stamp
 // records when a build last succeeded, and a start compares it with the newest source or setting
-// (one stat per file, a millisecond or two), so an unchanged checkout starts at once.
+// (stale.mjs: one stat per file), so an unchanged checkout starts at once.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { STAMP } from "./stale.mjs";
+
+/** The freshness check behind `npm start` lives in stale.mjs (start.mjs loads only that module). */
+export { isStale } from "./stale.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
-const STAMP = join(DIST, ".build-stamp");
-const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
 /** Loaded by node at run time instead of bundled: native addons and the drivers' optional parts. */
 const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
@@ -91,23 +93,6 @@ const onDemand = {
     }));
   },
 };
-
-/** @param {string} dir @returns {string[]} */
-function sourcesIn(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourcesIn(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** True when dist/ is older than a source file or a build setting, or was never built. */
-export function isStale() {
-  if (!existsSync(STAMP) || !existsSync(join(DIST, "main.js")) || !existsSync(join(DIST, "cli.js"))) return true;
-  const built = statSync(STAMP).mtimeMs;
-  const files = [...sourcesIn(join(ROOT, "src")), ...SETTINGS.map((f) => join(ROOT, f)).filter(existsSync)];
-  return files.some((file) => statSync(file).mtimeMs > built);
-}
 
 /**
  * The matcher's own code and the examples' parser, as a hash: a trained model cached on disk is

@@ -1,5 +1,15 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
@@ -64,6 +74,45 @@ describe("npm start (scripts/start.mjs)", () => {
       child.kill("SIGTERM");
     }
   });
+
+  it("builds first when there is no build yet (a copy of the project without dist/), loading the build script only then, and serves", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "em-focus-start-"));
+    try {
+      for (const entry of [
+        "src",
+        "scripts",
+        "content",
+        "public",
+        "tsconfig.json",
+        "tsconfig.build.json",
+        "package.json",
+      ]) {
+        cpSync(entry, join(copy, entry), { recursive: true });
+      }
+      symlinkSync(realpathSync("node_modules"), join(copy, "node_modules"));
+      const { child, stderr } = run(join(copy, "scripts/start.mjs"), {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: ":memory:",
+      });
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
+          createInterface({ input: child.stdout }).on("line", (l) => {
+            if (l.includes("playground running")) resolve(l);
+          });
+        });
+        expect(stderr()).toContain("sources changed since the last build; building");
+        expect(line).toMatch(/playground running at http:\/\/127\.0\.0\.1:\d+\//);
+        expect(existsSync(join(copy, "dist", "main.js"))).toBe(true);
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("NODE_ENV=production keeps missing Slack settings fatal", async () => {
     await ensureBuilt();
