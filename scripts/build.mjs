@@ -72,8 +72,25 @@ const ON_DEMAND = {
   },
 };
 
+/**
+ * Bundled, but run on first use: @slack/oauth's state store (which Bolt's index loads in every mode)
+ * requires jsonwebtoken, and with it semver, jws and a dozen lodash functions, whose module code
+ * ran at every start; only OAuth's install flow signs and verifies a state. The stand-in requires
+ * the package from where its importer would (the same version), inside the functions it exposes.
+ * @type {Record<string, { importer: RegExp, contents: string }>}
+ */
+const ON_FIRST_USE = {
+  jsonwebtoken: {
+    importer: /@slack[\\/]oauth[\\/]dist[\\/]state-stores[\\/]clear-state-store\.js$/,
+    contents: [
+      'module.exports = { sign: (...args) => require("jsonwebtoken").sign(...args),',
+      '  verify: (...args) => require("jsonwebtoken").verify(...args) };',
+    ].join("\n"),
+  },
+};
+
 /** @type {import("esbuild").Plugin} */
-const onDemand = {
+export const onDemand = {
   name: "on-demand",
   setup(build) {
     // js-yaml requires esprima through `var _require = require`, which a bundler does not follow: as
@@ -90,6 +107,17 @@ const onDemand = {
       contents: ON_DEMAND[args.path]?.contents ?? "",
       loader: "js",
       resolveDir: ROOT,
+    }));
+    build.onResolve({ filter: /^jsonwebtoken$/ }, (args) => {
+      const stand = ON_FIRST_USE[args.path];
+      return stand?.importer.test(args.importer)
+        ? { path: args.path, namespace: "on-first-use", pluginData: { resolveDir: dirname(args.importer) } }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: "on-first-use" }, (args) => ({
+      contents: ON_FIRST_USE[args.path]?.contents ?? "",
+      loader: "js",
+      resolveDir: args.pluginData.resolveDir,
     }));
   },
 };

@@ -8,13 +8,14 @@ import {
   realpathSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript module without types, run by `npm start` itself.
-import { build, isStale } from "../scripts/build.mjs";
+import { build, isStale, onDemand } from "../scripts/build.mjs";
 import { matcherCodeHash } from "../src/match/model-cache.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 import { sendCommand } from "./helpers/slack-requests.js";
@@ -228,6 +229,59 @@ describe("the bundle (dist/main.js) in HTTP mode", () => {
       }
     } finally {
       await fake.close();
+    }
+  });
+});
+
+describe("the bundle's stand-ins", () => {
+  it("still load and work when used: esprima for js-yaml's !!js/function, jsonwebtoken for @slack/oauth's state store", async () => {
+    // A small program bundled with the build's plugin, next to node_modules as dist/ is.
+    const dir = mkdtempSync(join("node_modules", ".cache", "em-focus-stand-ins-"));
+    try {
+      writeFileSync(
+        join(dir, "entry.js"),
+        [
+          'import yaml from "js-yaml";',
+          'import { ClearStateStore } from "@slack/oauth";',
+          "const fn = yaml.load(\"f: !!js/function 'function (a) { return a * 2 }'\").f;",
+          'const store = new ClearStateStore("a-state-secret-long-enough-for-hs256");',
+          "const now = new Date();",
+          'const state = await store.generateStateParam({ scopes: ["commands"] }, now);',
+          "const back = await store.verifyStateParam(now, state);",
+          "console.log(JSON.stringify({ twice: fn(21), scopes: back.scopes }));",
+        ].join("\n"),
+      );
+      const esbuild = await import("esbuild");
+      await esbuild.build({
+        entryPoints: [join(dir, "entry.js")],
+        outfile: join(dir, "out.mjs"),
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        banner: {
+          js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+        },
+        plugins: [onDemand],
+        logLevel: "silent",
+      });
+      const bundled = readFileSync(join(dir, "out.mjs"), "utf8");
+      expect(bundled).toContain("on-demand:esprima");
+      expect(bundled).toContain("on-first-use:jsonwebtoken");
+      const child = spawn(process.execPath, [join(dir, "out.mjs")], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk) => {
+        out += String(chunk);
+      });
+      child.stderr.on("data", (chunk) => {
+        err += String(chunk);
+      });
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect(err).toBe("");
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual({ twice: 42, scopes: ["commands"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
