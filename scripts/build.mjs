@@ -1,21 +1,24 @@
 // @ts-check
-// `npm run build` (also run at install, by `prepare`) and the freshness check behind `npm start`.
+// `npm run build` (also run at install, by `prepare`); the freshness check behind `npm start` is stale.mjs.
 // The build type-checks src/ with tsc, then bundles the two entry points (the bot, dist/main.js, and
 // the CLI, dist/cli.js) with esbuild: one file per entry plus shared and lazily loaded chunks in
 // dist/chunks/. A bundle starts faster than hundreds of modules (node resolves, reads and compiles
 // each one), which is what makes a restart instant; see docs/architecture.md. dist/.build-stamp
 // records when a build last succeeded, and a start compares it with the newest source or setting
-// (one stat per file, a millisecond or two), so an unchanged checkout starts at once.
+// (stale.mjs: one stat per file), so an unchanged checkout starts at once.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { STAMP } from "./stale.mjs";
+
+/** The freshness check behind `npm start` lives in stale.mjs (start.mjs loads only that module). */
+export { isStale } from "./stale.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
-const STAMP = join(DIST, ".build-stamp");
-const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
 /** Loaded by node at run time instead of bundled: native addons and the drivers' optional parts. */
 const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
 
@@ -31,6 +34,8 @@ const EXTERNAL = ["better-sqlite3", "pg", "pg-native"];
  * @type {Record<string, { importer: RegExp, contents: string }>}
  */
 /** A stand-in's require, resolved as Bolt resolves it (the version Bolt would get, also when nested). */
+/** js-yaml's `!!js/function` type, the one module that requires esprima (see ON_DEMAND). */
+const JS_YAML_FUNCTION = /[\\/]js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/;
 const FROM_BOLT = 'const fromBolt = require("node:module").createRequire(require.resolve("@slack/bolt"))';
 const ON_DEMAND = {
   "@slack/socket-mode": {
@@ -46,6 +51,17 @@ const ON_DEMAND = {
       "module.exports = express;",
     ].join("\n"),
   },
+  // js-yaml (gray-matter's YAML) loads esprima, a JavaScript parser of 280 kB, for its `!!js/function`
+  // type, which only its full schema reads; gray-matter parses with the safe schema. js-yaml hides
+  // that require from bundlers, so node compiled esprima from node_modules at every start.
+  esprima: {
+    importer: JS_YAML_FUNCTION,
+    contents: [
+      'const m = require("node:module");',
+      'const fromYaml = () => m.createRequire(m.createRequire(require.resolve("gray-matter")).resolve("js-yaml"))("esprima");',
+      "module.exports = { parse: (...args) => fromYaml().parse(...args) };",
+    ].join("\n"),
+  },
   "iconv-lite": {
     importer: /[\\/]raw-body[\\/]index\.js$/,
     contents: [
@@ -56,11 +72,34 @@ const ON_DEMAND = {
   },
 };
 
+/**
+ * Bundled, but run on first use: @slack/oauth's state store (which Bolt's index loads in every mode)
+ * requires jsonwebtoken, and with it semver, jws and a dozen lodash functions, whose module code
+ * ran at every start; only OAuth's install flow signs and verifies a state. The stand-in requires
+ * the package from where its importer would (the same version), inside the functions it exposes.
+ * @type {Record<string, { importer: RegExp, contents: string }>}
+ */
+const ON_FIRST_USE = {
+  jsonwebtoken: {
+    importer: /@slack[\\/]oauth[\\/]dist[\\/]state-stores[\\/]clear-state-store\.js$/,
+    contents: [
+      'module.exports = { sign: (...args) => require("jsonwebtoken").sign(...args),',
+      '  verify: (...args) => require("jsonwebtoken").verify(...args) };',
+    ].join("\n"),
+  },
+};
+
 /** @type {import("esbuild").Plugin} */
-const onDemand = {
+export const onDemand = {
   name: "on-demand",
   setup(build) {
-    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite)$/ }, (args) => {
+    // js-yaml requires esprima through `var _require = require`, which a bundler does not follow: as
+    // a plain require, it gets its stand-in like the others.
+    build.onLoad({ filter: JS_YAML_FUNCTION }, async (args) => ({
+      contents: (await readFile(args.path, "utf8")).replace("_require('esprima')", "require('esprima')"),
+      loader: "js",
+    }));
+    build.onResolve({ filter: /^(?:@slack\/socket-mode|express|iconv-lite|esprima)$/ }, (args) => {
       const stand = ON_DEMAND[args.path];
       return stand?.importer.test(args.importer) ? { path: args.path, namespace: "on-demand" } : undefined;
     });
@@ -69,34 +108,30 @@ const onDemand = {
       loader: "js",
       resolveDir: ROOT,
     }));
+    build.onResolve({ filter: /^jsonwebtoken$/ }, (args) => {
+      const stand = ON_FIRST_USE[args.path];
+      return stand?.importer.test(args.importer)
+        ? { path: args.path, namespace: "on-first-use", pluginData: { resolveDir: dirname(args.importer) } }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: "on-first-use" }, (args) => ({
+      contents: ON_FIRST_USE[args.path]?.contents ?? "",
+      loader: "js",
+      resolveDir: args.pluginData.resolveDir,
+    }));
   },
 };
 
-/** @param {string} dir @returns {string[]} */
-function sourcesIn(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourcesIn(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** True when dist/ is older than a source file or a build setting, or was never built. */
-export function isStale() {
-  if (!existsSync(STAMP) || !existsSync(join(DIST, "main.js")) || !existsSync(join(DIST, "cli.js"))) return true;
-  const built = statSync(STAMP).mtimeMs;
-  const files = [...sourcesIn(join(ROOT, "src")), ...SETTINGS.map((f) => join(ROOT, f)).filter(existsSync)];
-  return files.some((file) => statSync(file).mtimeMs > built);
-}
-
 /**
- * The matcher's own code, as a hash: a trained model cached on disk is reused only by the code that
- * trained it (src/match/model-cache.ts reads the files themselves when it runs unbundled).
+ * The matcher's own code and the examples' parser, as a hash: a trained model cached on disk is
+ * reused only by the code that trained it (src/match/model-cache.ts reads the same files itself
+ * when it runs unbundled).
  */
 function matcherCodeHash() {
   const hash = createHash("sha256");
   const dir = join(ROOT, "src", "match");
   for (const name of readdirSync(dir).sort()) if (name.endsWith(".ts")) hash.update(readFileSync(join(dir, name)));
+  for (const file of ["content/examples.ts", "content/jsonl.ts", "content/types.ts"]) hash.update(readFileSync(join(ROOT, "src", file)));
   return hash.digest("hex").slice(0, 16);
 }
 

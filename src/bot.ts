@@ -49,7 +49,8 @@ export async function startBot(
   if (playgroundOnly(config, env)) return startPlaygroundOnly(config);
   const settings = config.oauth ?? requireSlack(config, env);
   const logger = createLogger(config.logLevel);
-  const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl });
+  // The examples are parsed only if the matcher trains (a model restored from the cache needs none).
+  const library = loadLibrary(config.contentDir, { baseUrl: config.contentBaseUrl, lazyExamples: true });
   const matcher = loadMatcher(library, overrides.matcher);
   const promptsDir = join(config.contentDir, PROMPTS_FOLDER);
   const prompts = existsSync(promptsDir) ? loadPrompts(promptsDir) : [];

@@ -496,6 +496,40 @@ describe("broken content", () => {
   });
 });
 
+describe("article order", () => {
+  it("reads articles in localeCompare order of their names, folders among files, whatever else lies beside them", () => {
+    const names = [
+      "b.md",
+      "A.md",
+      "a-c.md",
+      "guides/z.md",
+      "guides/Ä.md",
+      "Guides2/x.md",
+      "c10.md",
+      "c9.md",
+      "team_notes.md",
+    ];
+    const root = folder({
+      ...Object.fromEntries(names.map((name, i) => [name, article(`title: T${i}\nslug: s${i}`)])),
+      "examples.jsonl": "",
+      "notes.txt": "not markdown",
+      ".drafts/hidden.md": article("title: Hidden\nslug: hidden"),
+      "pages/privacy.md": "A page, not an article.\n",
+      "prompts/p.md": "---\norder: 1\n---\nA prompt.\n",
+    });
+    const byName = (a: string, b: string) => a.localeCompare(b);
+    const expected = (dir: string): string[] => {
+      const entries = names
+        .filter((name) => name.startsWith(dir))
+        .map((name) => name.slice(dir.length).split("/")[0] as string);
+      return [...new Set(entries)]
+        .sort(byName)
+        .flatMap((entry) => (entry.endsWith(".md") ? [`${dir}${entry}`] : expected(`${dir}${entry}/`)));
+    };
+    expect(loadLibrary(root).articles.map((a) => a.file)).toEqual(expected(""));
+  });
+});
+
 describe("loadPrompts", () => {
   const prompt = (front: string, text = "What did you spend your week on?") =>
     `---\n${front}\n---\n${text}\n`;

@@ -1,4 +1,5 @@
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -8,14 +9,15 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { ContentError } from "../src/content/errors.js";
 import { loadLibrary } from "../src/content/load.js";
 import type { Library } from "../src/content/types.js";
 import { Classifier } from "../src/match/classifier.js";
 import { Matcher } from "../src/match/matcher.js";
-import { loadMatcher } from "../src/match/model-cache.js";
+import { loadMatcher, matcherCodeHash } from "../src/match/model-cache.js";
 
 const CONTENT = fileURLToPath(new URL("../content", import.meta.url));
 const library = loadLibrary(CONTENT);
@@ -150,6 +152,72 @@ describe("trained models kept between starts", () => {
     writeFileSync(blocked, "not a folder");
     expect(rankings(loadMatcher(library, {}, join(blocked, "cache")))).toEqual(rankings(fresh));
     expect(rankings(loadMatcher(library, {}, null))).toEqual(rankings(fresh));
+  });
+
+  it("knows a library read from disk by its examples file's bytes: a lazy start restores the model without parsing them", () => {
+    const content = join(mkdtempSync(join(tmpdir(), "em-focus-content-")), "content");
+    roots.push(dirname(content));
+    cpSync(CONTENT, content, { recursive: true });
+    const dir = cacheDir();
+    // The build's warm-up (the CLI) reads the library eagerly and trains; the bot reads it lazily.
+    loadMatcher(loadLibrary(content), {}, dir);
+    expect(files(dir)).toHaveLength(1);
+    const lazy = loadLibrary(content, { lazyExamples: true });
+    Object.defineProperty(lazy, "examples", {
+      get() {
+        throw new Error("the examples were parsed");
+      },
+    });
+    const restored = loadMatcher(lazy, {}, dir);
+    expect(files(dir)).toHaveLength(1);
+    expect(rankings(restored)).toEqual(rankings(fresh));
+    // New bytes (one more example) are a new model; a file that does not parse still fails the start.
+    const examples = join(content, "examples.jsonl");
+    writeFileSync(
+      examples,
+      `${readFileSync(examples, "utf8")}{"question": "how do I pick my focus this quarter", "section": "wide"}\n`,
+    );
+    loadMatcher(loadLibrary(content, { lazyExamples: true }), {}, dir);
+    expect(files(dir)).toHaveLength(2);
+    writeFileSync(
+      examples,
+      `${readFileSync(examples, "utf8")}{"question": "no section", "section": "nope"}\n`,
+    );
+    const broken = loadLibrary(content, { lazyExamples: true });
+    expect(() => loadMatcher(broken, {}, dir)).toThrow(ContentError);
+    expect(() => loadMatcher(broken, {}, dir)).toThrow(/no section has the id "nope"/);
+    expect(files(dir)).toHaveLength(2);
+  });
+
+  it("a copy of a library with other examples is not taken for the file it was read from", () => {
+    const dir = cacheDir();
+    const fromDisk = loadLibrary(CONTENT);
+    loadMatcher(fromDisk, {}, dir);
+    loadMatcher({ ...fromDisk }, {}, dir);
+    expect(files(dir)).toHaveLength(2);
+    loadMatcher({ ...fromDisk, examples: fromDisk.examples.slice(1) }, {}, dir);
+    expect(files(dir)).toHaveLength(3);
+  });
+
+  it("the code hash covers the matcher and the examples' parser", () => {
+    const src = mkdtempSync(join(tmpdir(), "em-focus-src-"));
+    roots.push(src);
+    const sources = fileURLToPath(new URL("../src", import.meta.url));
+    cpSync(join(sources, "match"), join(src, "match"), { recursive: true });
+    mkdirSync(join(src, "content"));
+    for (const file of ["examples.ts", "jsonl.ts", "types.ts"]) {
+      cpSync(join(sources, "content", file), join(src, "content", file));
+    }
+    const before = matcherCodeHash(join(src, "match"));
+    expect(before).toBe(matcherCodeHash());
+    for (const file of ["match/features.ts", "content/examples.ts", "content/jsonl.ts", "content/types.ts"]) {
+      const path = join(src, file);
+      const text = readFileSync(path, "utf8");
+      writeFileSync(path, `${text}\n// changed\n`);
+      expect(matcherCodeHash(join(src, "match"))).not.toBe(before);
+      writeFileSync(path, text);
+    }
+    expect(matcherCodeHash(join(src, "match"))).toBe(before);
   });
 
   it("a classifier survives its JSON exactly", () => {

@@ -1,10 +1,21 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript module without types, run by `npm start` itself.
-import { build, isStale } from "../scripts/build.mjs";
+import { build, isStale, onDemand } from "../scripts/build.mjs";
 import { matcherCodeHash } from "../src/match/model-cache.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 import { sendCommand } from "./helpers/slack-requests.js";
@@ -18,8 +29,8 @@ async function ensureBuilt(): Promise<void> {
  * Runs `script` with node and only the given settings. Empty Slack settings keep dotenv from filling
  * them in from a developer's .env.
  */
-function run(script: string, settings: Record<string, string>) {
-  const child = spawn(process.execPath, [script], {
+function run(script: string, settings: Record<string, string>, nodeArgs: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: {
       PATH: process.env.PATH ?? "",
       SLACK_BOT_TOKEN: "",
@@ -64,6 +75,45 @@ describe("npm start (scripts/start.mjs)", () => {
       child.kill("SIGTERM");
     }
   });
+
+  it("builds first when there is no build yet (a copy of the project without dist/), loading the build script only then, and serves", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "em-focus-start-"));
+    try {
+      for (const entry of [
+        "src",
+        "scripts",
+        "content",
+        "public",
+        "tsconfig.json",
+        "tsconfig.build.json",
+        "package.json",
+      ]) {
+        cpSync(entry, join(copy, entry), { recursive: true });
+      }
+      symlinkSync(realpathSync("node_modules"), join(copy, "node_modules"));
+      const { child, stderr } = run(join(copy, "scripts/start.mjs"), {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: ":memory:",
+      });
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
+          createInterface({ input: child.stdout }).on("line", (l) => {
+            if (l.includes("playground running")) resolve(l);
+          });
+        });
+        expect(stderr()).toContain("sources changed since the last build; building");
+        expect(line).toMatch(/playground running at http:\/\/127\.0\.0\.1:\d+\//);
+        expect(existsSync(join(copy, "dist", "main.js"))).toBe(true);
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("NODE_ENV=production keeps missing Slack settings fatal", async () => {
     await ensureBuilt();
@@ -140,6 +190,98 @@ describe("the bundle (dist/main.js) in HTTP mode", () => {
       }
     } finally {
       await fake.close();
+    }
+  });
+
+  it("starts without loading from disk what a start never uses (esprima, which YAML front matter does not need)", async () => {
+    await ensureBuilt();
+    const fake = await startFakeSlack();
+    try {
+      const { child, stderr } = run(
+        "dist/main.js",
+        {
+          SLACK_BOT_TOKEN: "xoxb-test",
+          SLACK_SIGNING_SECRET: "bundle-secret",
+          SLACK_API_URL: fake.apiUrl,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          DATABASE_URL: ":memory:",
+          LOG_LEVEL: "info",
+        },
+        ["--import", "./tests/helpers/report-loaded.mjs"],
+      );
+      try {
+        const loaded = await new Promise<string[]>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
+          createInterface({ input: child.stdout }).on("line", (l) => {
+            // Logged once the content, the model and the store are loaded and the server listens.
+            if (/HTTP mode on port \d+/.test(l)) child.kill("SIGUSR2");
+            if (l.startsWith("LOADED_FROM_DISK ")) resolve(JSON.parse(l.slice("LOADED_FROM_DISK ".length)));
+          });
+        });
+        // What is loaded from disk is seen: the SQLite driver is.
+        expect(loaded.some((path) => path.includes("node_modules/better-sqlite3/"))).toBe(true);
+        for (const unused of ["esprima", "express", "@slack/socket-mode", "iconv-lite"]) {
+          expect(loaded.filter((path) => path.includes(`node_modules/${unused}/`))).toEqual([]);
+        }
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the bundle's stand-ins", () => {
+  it("still load and work when used: esprima for js-yaml's !!js/function, jsonwebtoken for @slack/oauth's state store", async () => {
+    // A small program bundled with the build's plugin, next to node_modules as dist/ is.
+    const dir = mkdtempSync(join("node_modules", ".cache", "em-focus-stand-ins-"));
+    try {
+      writeFileSync(
+        join(dir, "entry.js"),
+        [
+          'import yaml from "js-yaml";',
+          'import { ClearStateStore } from "@slack/oauth";',
+          "const fn = yaml.load(\"f: !!js/function 'function (a) { return a * 2 }'\").f;",
+          'const store = new ClearStateStore("a-state-secret-long-enough-for-hs256");',
+          "const now = new Date();",
+          'const state = await store.generateStateParam({ scopes: ["commands"] }, now);',
+          "const back = await store.verifyStateParam(now, state);",
+          "console.log(JSON.stringify({ twice: fn(21), scopes: back.scopes }));",
+        ].join("\n"),
+      );
+      const esbuild = await import("esbuild");
+      await esbuild.build({
+        entryPoints: [join(dir, "entry.js")],
+        outfile: join(dir, "out.mjs"),
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        banner: {
+          js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+        },
+        plugins: [onDemand],
+        logLevel: "silent",
+      });
+      const bundled = readFileSync(join(dir, "out.mjs"), "utf8");
+      expect(bundled).toContain("on-demand:esprima");
+      expect(bundled).toContain("on-first-use:jsonwebtoken");
+      const child = spawn(process.execPath, [join(dir, "out.mjs")], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk) => {
+        out += String(chunk);
+      });
+      child.stderr.on("data", (chunk) => {
+        err += String(chunk);
+      });
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect(err).toBe("");
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual({ twice: 42, scopes: ["commands"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

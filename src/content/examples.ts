@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ContentError } from "./errors.js";
@@ -11,15 +12,19 @@ export const EXAMPLES_FILE = "examples.jsonl";
 const MAX_EXAMPLE_CHARS = 2_000;
 
 /**
- * Reads `examples.jsonl`: one JSON object per line, `{"question": "...", "section": "<id>"}`, where
+ * `examples.jsonl`: one JSON object per line, `{"question": "...", "section": "<id>"}`, where
  * `section` is a section id (or `<article>#<id>` when two articles share an id), or null for a
  * question the library has no guidance on; an optional `url` says where a real question was asked.
- * The file is optional. Every problem names its line.
+ * The file is optional. `readExamplesFile` reads it as bytes (null when there is none) with their
+ * SHA-256, what the matcher's cache key holds for a library read from disk, so a start whose model
+ * is cached need not parse it; `parseExamples` parses it, and every problem names its line.
  */
-export function loadExamples(dir: string, sections: readonly Section[]): Example[] {
+export function readExamplesFile(dir: string): { bytes: Buffer | null; digest: string } {
   const path = join(dir, EXAMPLES_FILE);
-  if (!existsSync(path)) return [];
-  return parseExamples(EXAMPLES_FILE, readFileSync(path, "utf8"), sections);
+  const bytes = existsSync(path) ? readFileSync(path) : null;
+  const hash = createHash("sha256").update(bytes === null ? "no examples file" : "examples file:");
+  if (bytes !== null) hash.update(bytes);
+  return { bytes, digest: hash.digest("hex") };
 }
 
 export function parseExamples(file: string, source: string, sections: readonly Section[]): Example[] {

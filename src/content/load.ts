@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import matter from "gray-matter";
 import { ContentError } from "./errors.js";
-import { loadExamples } from "./examples.js";
+import { EXAMPLES_FILE, parseExamples, readExamplesFile } from "./examples.js";
 import { plainText, slugify } from "./markdown.js";
 import { type RawSection, splitSections } from "./split.js";
 import { readSuggestedPrompts } from "./suggested-prompts.js";
 import {
   type Article,
+  type Example,
   FOCUS_LEVELS,
   isFocusLevel,
   type Library,
@@ -23,6 +24,25 @@ export const PAGES_FOLDER = "pages";
 export interface LoadOptions {
   /** Where articles live when their front matter has no `url`: `<baseUrl>/<slug>`. */
   baseUrl?: string | null;
+  /**
+   * Parse `examples.jsonl` when `examples` is first read, not now (its bytes are read and hashed
+   * now all the same). The bot's matcher, restored from its cache, never reads them: the cache key
+   * holds the file's bytes and the sections, and a model is only saved after those parsed, so they
+   * would parse again. A matcher that trains reads them, and a broken file fails it as before.
+   */
+  lazyExamples?: boolean;
+}
+
+/** The SHA-256 of the examples file each library read by `loadLibrary` came from (see `examplesDigest`). */
+const EXAMPLES_DIGESTS = new WeakMap<object, string>();
+
+/**
+ * For a library as `loadLibrary` returned it, a hash of its `examples.jsonl` bytes (stands for its
+ * examples in the matcher's cache key); undefined for any other object, a copy included, whose
+ * examples may differ from the file's.
+ */
+export function examplesDigest(library: object): string | undefined {
+  return EXAMPLES_DIGESTS.get(library);
 }
 
 /**
@@ -61,21 +81,41 @@ export function loadLibrary(dir: string, options: LoadOptions = {}): Library {
     articles.push(article);
   }
   const sections = articles.flatMap((article) => article.sections);
-  return { articles, sections, examples: loadExamples(dir, sections) };
+  const { bytes, digest } = readExamplesFile(dir);
+  const parse = (): Example[] =>
+    bytes === null ? [] : parseExamples(EXAMPLES_FILE, bytes.toString("utf8"), sections);
+  let library: Library;
+  if (options.lazyExamples) {
+    let examples: Example[] | undefined;
+    library = {
+      articles,
+      sections,
+      get examples() {
+        examples ??= parse();
+        return examples;
+      },
+    };
+  } else {
+    library = { articles, sections, examples: parse() };
+  }
+  EXAMPLES_DIGESTS.set(library, digest);
+  return library;
 }
 
 function markdownFiles(root: string, dir: string): string[] {
+  // Only what is read is sorted: a folder with one article needs no comparison, and a process's
+  // first localeCompare sets up the collator, about 10 ms of a start. The order is the same.
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) =>
+    entry.isDirectory()
+      ? !(dir === root && (entry.name === PROMPTS_FOLDER || entry.name === PAGES_FOLDER)) &&
+        !entry.name.startsWith(".")
+      : entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md",
+  );
   const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (dir === root && (entry.name === PROMPTS_FOLDER || entry.name === PAGES_FOLDER)) continue;
-      if (!entry.name.startsWith(".")) found.push(...markdownFiles(root, path));
-    } else if (entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md") {
-      found.push(path);
-    }
+    if (entry.isDirectory()) found.push(...markdownFiles(root, path));
+    else found.push(path);
   }
   return found;
 }

@@ -166,12 +166,10 @@ export class Classifier {
     ) {
       throw new Error("saved classifier does not fit together");
     }
-    return new Classifier(
-      classes,
-      new Map(features.map((feature, id) => [feature, id])),
-      weights,
-      Float64Array.from(bias),
-    );
+    // A loop rather than `new Map(pairs)`: tens of thousands of features, at every start.
+    const ids = new Map<string, number>();
+    for (let id = 0; id < features.length; id++) ids.set(features[id] as string, id);
+    return new Classifier(classes, ids, weights, Float64Array.from(bias));
   }
 
   /** Probability of each class for the features. Unknown features are ignored. */

@@ -6,7 +6,7 @@ import { cleanQuestion } from "./question.js";
 import { type SearchHit, SectionSearch } from "./search.js";
 import { MIN_CORRECTED_LENGTH, Spelling } from "./spelling.js";
 import { KNOWN_SPELLINGS, termOf, tokenize } from "./terms.js";
-import { type TrainedModel, trainModel } from "./training.js";
+import { examplesPerSection, type TrainedModel, trainModel } from "./training.js";
 
 export type { TrainedModel } from "./training.js";
 
@@ -177,11 +177,7 @@ export class Matcher {
       this.context = { known: (term) => known.has(term), levelOf: (term) => levels.get(term) };
     }
     this.priorShift = new Float64Array(this.sections.length);
-    const examplesOf = new Map<string, number>();
-    for (const example of library.examples) {
-      if (example.section !== null)
-        examplesOf.set(example.section, (examplesOf.get(example.section) ?? 0) + 1);
-    }
+    const examplesOf = this.model?.examplesPerSection ?? examplesPerSection(library.examples);
     const k = this.options.coverExamples;
     this.coverScale = Float64Array.from(this.sections, (section) => {
       const n = examplesOf.get(sectionKey(section)) ?? 0;

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { examplesDigest } from "../content/load.js";
 import type { Library } from "../content/types.js";
 import { projectRoot } from "../project.js";
 import { Classifier, type ClassifierParts } from "./classifier.js";
@@ -24,7 +25,7 @@ import { DEFAULT_MATCHER_OPTIONS, Matcher, type MatcherOptions, type TrainedMode
  * unreadable, corrupt or unwritable cache just means training, never a failure.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** node_modules/.cache is where tools keep caches. */
 export const DEFAULT_CACHE_DIR = join(projectRoot(), "node_modules", ".cache", "em-focus");
 /** Set by the bundler (scripts/build.mjs) to a hash of src/match; unbundled, the files are read below. */
@@ -40,6 +41,7 @@ interface SavedModel {
   classifier: Omit<ClassifierParts, "weights">;
   known: string[];
   levels: [string, string][];
+  examplesPerSection: [string, number][];
 }
 
 /** A matcher for the library: restored from `cacheDir` when trained before, else trained and saved. */
@@ -86,21 +88,30 @@ function fingerprint(library: Pick<Library, "sections" | "examples">, options: M
       ]),
     );
   }
-  hash.update(JSON.stringify(library.examples));
-  // The matcher's code: a change to features or training must not reuse an old model.
+  // A library read from disk stands for its examples by the file's bytes, hashed as it was read, so
+  // a start that restores the model never parses them; any other library by its examples.
+  const digest = examplesDigest(library);
+  hash.update(digest === undefined ? JSON.stringify(library.examples) : `examples.jsonl ${digest}`);
+  // The matcher's code (and the examples' parser): a change to features or training must not reuse
+  // an old model, nor a stricter parser let a cached model stand for a file it would now refuse.
   hash.update(typeof EM_FOCUS_MATCHER_CODE === "string" ? EM_FOCUS_MATCHER_CODE : matcherCodeHash());
   return hash.digest("hex").slice(0, 32);
 }
 
+/** What the examples' parser is made of, besides src/match: hashed with the matcher's code. */
+const PARSER_SOURCES = ["content/examples.ts", "content/jsonl.ts", "content/types.ts"];
+
 /**
- * A hash of the matcher's source files (this folder, run from src/). scripts/build.mjs computes the
- * same one for the bundle, so the bot and the tests or tsx share one cached model.
+ * A hash of the matcher's source files (this folder, run from src/) and the examples' parser.
+ * scripts/build.mjs computes the same one for the bundle, so the bot and the tests or tsx share
+ * one cached model.
  */
 export function matcherCodeHash(dir = dirname(fileURLToPath(import.meta.url))): string {
   const hash = createHash("sha256");
   for (const name of readdirSync(dir).sort()) {
     if (name.endsWith(".ts")) hash.update(readFileSync(join(dir, name)));
   }
+  for (const file of PARSER_SOURCES) hash.update(readFileSync(join(dir, "..", file)));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -110,16 +121,31 @@ function read(file: string): TrainedModel | null {
     const length = bytes.readUInt32LE(0);
     const saved = JSON.parse(bytes.toString("utf8", 4, 4 + length)) as SavedModel;
     markUsed(file);
-    if (saved.format !== FORMAT || !Array.isArray(saved.known) || !Array.isArray(saved.levels)) return null;
+    if (
+      saved.format !== FORMAT ||
+      !Array.isArray(saved.known) ||
+      !Array.isArray(saved.levels) ||
+      !Array.isArray(saved.examplesPerSection)
+    )
+      return null;
     const start = weightsOffset(length);
-    if ((bytes.byteLength - start) % Float64Array.BYTES_PER_ELEMENT !== 0) return null;
-    // Copied into memory of its own: a Float64Array needs aligned bytes.
-    const weights = new Float64Array((bytes.byteLength - start) / Float64Array.BYTES_PER_ELEMENT);
-    new Uint8Array(weights.buffer).set(bytes.subarray(start));
+    if (start > bytes.byteLength || (bytes.byteLength - start) % Float64Array.BYTES_PER_ELEMENT !== 0)
+      return null;
+    const count = (bytes.byteLength - start) / Float64Array.BYTES_PER_ELEMENT;
+    let weights: Float64Array;
+    if ((bytes.byteOffset + start) % Float64Array.BYTES_PER_ELEMENT === 0) {
+      // Read straight from the file's bytes (a file this large has memory of its own, aligned).
+      weights = new Float64Array(bytes.buffer, bytes.byteOffset + start, count);
+    } else {
+      // A Float64Array needs aligned bytes: copied into memory of its own.
+      weights = new Float64Array(count);
+      new Uint8Array(weights.buffer).set(bytes.subarray(start));
+    }
     return {
       classifier: Classifier.fromParts({ ...saved.classifier, weights }),
       known: new Set(saved.known),
       levels: new Map(saved.levels),
+      examplesPerSection: new Map(saved.examplesPerSection),
     };
   } catch {
     return null;
@@ -151,6 +177,7 @@ function write(dir: string, file: string, model: TrainedModel): void {
     classifier,
     known: [...model.known],
     levels: [...model.levels],
+    examplesPerSection: [...model.examplesPerSection],
   };
   try {
     mkdirSync(dir, { recursive: true });

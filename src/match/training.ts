@@ -20,6 +20,11 @@ export interface TrainedModel {
   readonly known: ReadonlySet<string>;
   /** Terms that name a focus level. */
   readonly levels: ReadonlyMap<string, string>;
+  /**
+   * How many labelled examples each section (by `sectionKey`) was trained with: a model restored
+   * from the cache brings them, so the examples need not be read again.
+   */
+  readonly examplesPerSection: ReadonlyMap<string, number>;
 }
 
 /**
@@ -95,7 +100,17 @@ export function trainModel(
     classifier: Classifier.train(sections.length + 1, training, { l2, epochs, learningRate }),
     known: new Set(inScope.keys()),
     levels,
+    examplesPerSection: examplesPerSection(examples),
   };
+}
+
+/** How many of the examples each section answers, by `sectionKey`. */
+export function examplesPerSection(examples: readonly Example[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const example of examples) {
+    if (example.section !== null) counts.set(example.section, (counts.get(example.section) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function sentences(text: string): string[] {

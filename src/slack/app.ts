@@ -82,6 +82,9 @@ export function createSlackApp(
     logLevel: config.logLevel as LogLevel,
     customRoutes: routes(deps, config.contentDir),
     deferInitialization: true,
+    // No listener reads context.conversation; Bolt's default store otherwise looks every request's
+    // conversation up (and builds an Error with a stack trace for each one it does not know).
+    convoStore: false as const,
     // The error handler gets the request body, to tell the person whose request failed.
     extendedErrorHandler: true,
     clientOptions: webClientOptions(settings.apiUrl ?? null, deps.logger),
@@ -114,15 +117,12 @@ export function createSlackApp(
   // Slack resends an event it believes failed; the same event_id must never be answered twice, also
   // when the retry reaches another instance sharing the PostgreSQL database.
   const recent = eventMemory(isPostgresUrl(config.databaseUrl), deps.store, deps.logger);
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && !(await recent.firstTime(eventId))) {
-      deps.logger.debug(`Ignoring repeated delivery of event ${eventId}`);
-      return;
-    }
-    await next();
+  // Checked first by the listeners' one global middleware (Bolt runs each middleware for every request).
+  registerListeners(app, deps, async (eventId) => {
+    if (await recent.firstTime(eventId)) return true;
+    deps.logger.debug(`Ignoring repeated delivery of event ${eventId}`);
+    return false;
   });
-  registerListeners(app, deps);
   // Bolt's index does not export ExtendedErrorHandlerArgs; this is its shape.
   app.error((async ({
     error,

@@ -25,8 +25,11 @@ const SUBCOMMANDS: Record<string, Command["kind"]> = {
 export function parseCommand(text: string): Command {
   const trimmed = text.trim();
   if (trimmed === "") return { kind: "help" };
-  const [first = "", ...rest] = trimmed.split(/\s+/);
-  const kind = SUBCOMMANDS[first.toLowerCase()];
+  // Most invocations are questions: only a known first word needs the rest cut into words.
+  const space = trimmed.search(/\s/);
+  const kind = SUBCOMMANDS[(space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase()];
+  if (kind === undefined) return { kind: "ask", question: trimmed };
+  const [, ...rest] = trimmed.split(/\s+/);
   const args = rest.join(" ");
   switch (kind) {
     case "help":

@@ -56,10 +56,19 @@ export function cleanValue(value: string): string {
   }
 }
 
-/** Registers every listener of the app, behind a gate that acks what none of them answers. */
-export function registerListeners(app: App, deps: BotDeps): Listeners {
+/**
+ * Registers every listener of the app, behind a gate that acks what none of them answers. The gate
+ * first asks `firstDelivery` about a body with an `event_id` and drops a repeated delivery.
+ */
+export function registerListeners(
+  app: App,
+  deps: BotDeps,
+  firstDelivery?: (eventId: string) => Promise<boolean>,
+): Listeners {
   const listeners = new Listeners(app);
   app.use(async ({ body, ack, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (firstDelivery && typeof eventId === "string" && !(await firstDelivery(eventId))) return;
     if (!isHandled(body as unknown as Record<string, unknown>, listeners)) {
       deps.logger.debug("Acknowledging a request this version does not handle");
       await ack?.();

@@ -56,6 +56,18 @@ export function encodeAnswerRef(ref: AnswerRef): string {
   return value;
 }
 
+/** Each section's text as mrkdwn, within Slack's limit: the same for every answer that shows it. */
+const SECTION_MRKDWN = new WeakMap<Section, string>();
+
+function sectionMrkdwn(section: Section): string {
+  let text = SECTION_MRKDWN.get(section);
+  if (text === undefined) {
+    text = truncate(markdownToMrkdwn(answerMarkdown(section)), LIMITS.sectionText);
+    SECTION_MRKDWN.set(section, text);
+  }
+  return text;
+}
+
 export function decodeAnswerRef(value: string | undefined): AnswerRef | null {
   try {
     const parsed = JSON.parse(value ?? "") as { a?: unknown; s?: unknown; q?: unknown };
@@ -153,7 +165,7 @@ export function answerView(answer: ShownAnswer, options: AnswerViewOptions = {})
     },
     {
       type: "section",
-      text: mrkdwn(truncate(markdownToMrkdwn(answerMarkdown(section)), LIMITS.sectionText)),
+      text: mrkdwn(sectionMrkdwn(section)),
     },
   ];
   const why =
