@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ContentError } from "../src/content/errors.js";
 import { loadLibrary, parseArticle } from "../src/content/load.js";
+import { plainText } from "../src/content/markdown.js";
 import { loadPrompts } from "../src/content/prompts.js";
 import { splitSections } from "../src/content/split.js";
 import { answerMarkdown } from "../src/content/types.js";
@@ -716,5 +717,21 @@ describe("section roles", () => {
       "levels-of-engineering-management-focus",
       "focus-levels",
     ]);
+  });
+});
+
+describe("plainText", () => {
+  it.each([
+    ["plain words stay as they are", "plain words stay as they are"],
+    ["a [link](https://x.test) and ![an image](i.png)", "a link and an image"],
+    ["see <https://x.test/a> now", "see https://x.test/a now"],
+    ["run `npm test` first", "run npm test first"],
+    ["**bold**, __also__, *em* and _em_", "bold, also, em and em"],
+    ["snake_case_word and 2*3*4 stay", "snake_case_word and 2*3*4 stay"],
+    ["## A heading\n- an item\n1) a step", "A heading an item a step"],
+    ["a # that is not a heading", "a # that is not a heading"],
+    ["**[bold link](u)** with `code` <https://x.test>", "bold link with code https://x.test"],
+  ])("%j → %j", (markdown, plain) => {
+    expect(plainText(markdown)).toBe(plain);
   });
 });

@@ -2,14 +2,21 @@
 
 /** Plain text of inline Markdown: links keep their text, emphasis and code markers go. */
 export function plainText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/<(https?:\/\/[^>]+)>/g, "$1")
-    .replace(/`([^`]*)`/g, "$1")
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(^|[^\p{L}\p{N}])[*_](.+?)[*_](?=$|[^\p{L}\p{N}])/gu, "$1$2")
-    .replace(/^#{1,6}\s+/gm, "")
+  // Each pass runs only when its marker character is there at all: most lines of prose have no link,
+  // code or emphasis, and a library of thousands of sections is read at every start.
+  let text = markdown;
+  if (text.includes("](")) {
+    text = text.replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+  }
+  if (text.includes("<")) text = text.replace(/<(https?:\/\/[^>]+)>/g, "$1");
+  if (text.includes("`")) text = text.replace(/`([^`]*)`/g, "$1");
+  if (text.includes("*") || text.includes("_")) {
+    text = text
+      .replace(/(\*\*|__)(.+?)\1/g, "$2")
+      .replace(/(^|[^\p{L}\p{N}])[*_](.+?)[*_](?=$|[^\p{L}\p{N}])/gu, "$1$2");
+  }
+  if (text.includes("#")) text = text.replace(/^#{1,6}\s+/gm, "");
+  return text
     .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, "")
     .replace(/\s+/g, " ")
     .trim();

@@ -36,7 +36,7 @@ export class SectionSearch {
         const term = termOf(word);
         if (term === null) return false;
         termsOfSection.add(term);
-        this.words.add(word.toLowerCase());
+        this.words.add(word); // tokenize has lower-cased it
         return term;
       },
     });
