@@ -157,20 +157,25 @@ describe("the bundle (dist/main.js) in Socket Mode", () => {
   });
 });
 
+/** The bundle in HTTP mode against the fake Slack, on a free port, logging its port at info. */
+function httpMode(apiUrl: string): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: "bundle-secret",
+    SLACK_API_URL: apiUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: ":memory:",
+    LOG_LEVEL: "info",
+  };
+}
+
 describe("the bundle (dist/main.js) in HTTP mode", () => {
   it("reads, verifies and answers a signed /em-focus (Bolt's body reader runs without iconv-lite in the bundle)", async () => {
     await ensureBuilt();
     const fake = await startFakeSlack();
     try {
-      const { child, stderr } = run("dist/main.js", {
-        SLACK_BOT_TOKEN: "xoxb-test",
-        SLACK_SIGNING_SECRET: "bundle-secret",
-        SLACK_API_URL: fake.apiUrl,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_URL: ":memory:",
-        LOG_LEVEL: "info",
-      });
+      const { child, stderr } = run("dist/main.js", httpMode(fake.apiUrl));
       try {
         const port = await new Promise<string>((resolve, reject) => {
           child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
@@ -197,19 +202,10 @@ describe("the bundle (dist/main.js) in HTTP mode", () => {
     await ensureBuilt();
     const fake = await startFakeSlack();
     try {
-      const { child, stderr } = run(
-        "dist/main.js",
-        {
-          SLACK_BOT_TOKEN: "xoxb-test",
-          SLACK_SIGNING_SECRET: "bundle-secret",
-          SLACK_API_URL: fake.apiUrl,
-          PORT: "0",
-          HOST: "127.0.0.1",
-          DATABASE_URL: ":memory:",
-          LOG_LEVEL: "info",
-        },
-        ["--import", "./tests/helpers/report-loaded.mjs"],
-      );
+      const { child, stderr } = run("dist/main.js", httpMode(fake.apiUrl), [
+        "--import",
+        "./tests/helpers/report-loaded.mjs",
+      ]);
       try {
         const loaded = await new Promise<string[]>((resolve, reject) => {
           child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr()}`)));
