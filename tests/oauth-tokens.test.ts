@@ -12,6 +12,25 @@ import { appMentionEvent } from "./helpers/slack-requests.js";
 const ROTATING: Origin = { teamId: "T0ROT" };
 const STEADY: Origin = { teamId: "T0STEADY" };
 
+/** A workspace install whose bot token, granted by the fake Slack, rotates and expires in ten minutes. */
+function rotatingInstall(teamId: string, granted: Record<string, unknown>) {
+  return {
+    team: { id: teamId },
+    enterprise: undefined,
+    user: { id: "U1", token: undefined, scopes: undefined },
+    bot: {
+      token: String(granted.access_token),
+      refreshToken: String(granted.refresh_token),
+      expiresAt: Math.floor(Date.now() / 1000) + 600,
+      scopes: ["chat:write"],
+      id: "B1",
+      userId: "U0BOT",
+    },
+    isEnterpriseInstall: false,
+    authVersion: "v2" as const,
+  };
+}
+
 const refreshCalls = (bot: TestBot) =>
   bot.fake.callsTo("oauth.v2.access").filter((call) => call.args.grant_type === "refresh_token");
 
@@ -149,21 +168,7 @@ describe.each(TEST_DATABASES.filter((db) => db.postgresUrl))(
           client_secret: fake.oauth.clientSecret,
           code,
         });
-        await instances[0]?.storeInstallation({
-          team: { id: "T0LOCK" },
-          enterprise: undefined,
-          user: { id: "U1", token: undefined, scopes: undefined },
-          bot: {
-            token: String(granted.access_token),
-            refreshToken: String(granted.refresh_token),
-            expiresAt: Math.floor(Date.now() / 1000) + 600,
-            scopes: ["chat:write"],
-            id: "B1",
-            userId: "U0BOT",
-          },
-          isEnterpriseInstall: false,
-          authVersion: "v2",
-        });
+        await instances[0]?.storeInstallation(rotatingInstall("T0LOCK", granted));
         const fetched = await Promise.all(
           instances.flatMap((instance) =>
             Array.from({ length: 10 }, () =>
@@ -215,21 +220,9 @@ describe("the refresh lock across two processes on one SQLite file", () => {
         client_secret: fake.oauth.clientSecret,
         code: fake.oauth.issueCode({ teamId: "T0FILE", rotating: true, expiresIn: 600 }),
       });
-      await new SealedInstallations(store, settings, createLogger("error")).storeInstallation({
-        team: { id: "T0FILE" },
-        enterprise: undefined,
-        user: { id: "U1", token: undefined, scopes: undefined },
-        bot: {
-          token: String(granted.access_token),
-          refreshToken: String(granted.refresh_token),
-          expiresAt: Math.floor(Date.now() / 1000) + 600,
-          scopes: ["chat:write"],
-          id: "B1",
-          userId: "U0BOT",
-        },
-        isEnterpriseInstall: false,
-        authVersion: "v2",
-      });
+      await new SealedInstallations(store, settings, createLogger("error")).storeInstallation(
+        rotatingInstall("T0FILE", granted),
+      );
       await store.close();
 
       const script = fileURLToPath(new URL("./helpers/fetch-installation-process.ts", import.meta.url));
