@@ -4,20 +4,19 @@ import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
 import { signRequest, slashCommandBody } from "../tests/helpers/slack-requests.js";
 import { ensureBuilt } from "./build.js";
 import {
-  CONTENT_DIR,
-  childEnv,
+  BENCH_SIGNING_SECRET,
   fmt,
   loadQuestions,
   type PartResult,
   profileArgs,
   round,
   type ServerChild,
+  serverEnv,
   startServerChild,
   summarize,
 } from "./common.js";
 import { rawLoad, rawRequest } from "./load.js";
 
-const SIGNING_SECRET = "bench-signing-secret";
 /** Enough requests in flight to saturate either server: throughput is what each can take at most. */
 const CONNECTIONS = 32;
 const WARMUP_REQUESTS = 2_000;
@@ -52,7 +51,7 @@ function signedRequests(questions: readonly string[]): autocannon.Request[] {
     return {
       method: "POST",
       path: "/slack/events",
-      headers: { "content-type": "application/x-www-form-urlencoded", ...signRequest(body, SIGNING_SECRET) },
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signRequest(body, BENCH_SIGNING_SECRET) },
       body,
     };
   });
@@ -119,16 +118,7 @@ export async function runAck(): Promise<PartResult> {
   const servers: ServerChild[] = [];
   try {
     fake = await startFakeSlack();
-    const env = childEnv({
-      SLACK_BOT_TOKEN: "xoxb-bench",
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: ":memory:",
-      LOG_LEVEL: "error",
-      CONTENT_DIR,
-    });
+    const env = serverEnv(fake.apiUrl);
     const bare = await startServerChild("bare Bolt", "bench/bare-app.mjs", env);
     servers.push(bare);
     const app = await startServerChild("em-focus", "dist/main.js", env, { nodeArgs: profileArgs() });

@@ -155,6 +155,26 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** The signing secret every benchmarked server verifies requests with. */
+export const BENCH_SIGNING_SECRET = "bench-signing-secret";
+
+/**
+ * Settings for a benchmarked server (em-focus or the bare Bolt app) in HTTP mode: a free port on
+ * loopback, the fake Slack, an in-memory store, errors only, and the content of `contentDir`.
+ */
+export function serverEnv(apiUrl: string, contentDir = CONTENT_DIR): NodeJS.ProcessEnv {
+  return childEnv({
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SLACK_API_URL: apiUrl,
+    DATABASE_URL: ":memory:",
+    LOG_LEVEL: "error",
+    CONTENT_DIR: contentDir,
+  });
+}
+
 export interface ServerChild {
   name: string;
   child: ChildProcess;

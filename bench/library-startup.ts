@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { loadLibrary } from "../src/content/load.js";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 import { ensureBuilt } from "./build.js";
-import { CONTENT_DIR, childEnv, fmt, type PartResult, round, startServerChild, summarize } from "./common.js";
+import {
+  CONTENT_DIR,
+  fmt,
+  type PartResult,
+  round,
+  serverEnv,
+  startServerChild,
+  summarize,
+} from "./common.js";
 import { generateContent } from "./generate-content.js";
 
 const RUNS = 7;
@@ -38,16 +46,7 @@ export async function runLibraryStartup(): Promise<PartResult> {
       });
     writeFileSync(join(dir, "examples.jsonl"), `${examples.join("\n")}\n`);
     const sections = fillUpTo(dir, SECTIONS);
-    const env = childEnv({
-      SLACK_BOT_TOKEN: "xoxb-bench",
-      SLACK_SIGNING_SECRET: "bench-signing-secret",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: ":memory:",
-      LOG_LEVEL: "error",
-      CONTENT_DIR: dir,
-    });
+    const env = serverEnv(fake.apiUrl, dir);
     const targets = [
       { name: "library", script: "dist/main.js" },
       { name: "bare Bolt", script: "bench/bare-app.mjs" },

@@ -3,16 +3,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeSlack } from "../test-support/fake-slack.js";
 import { ensureBuilt } from "./build.js";
-import {
-  CONTENT_DIR,
-  childEnv,
-  fmt,
-  type PartResult,
-  ROOT,
-  round,
-  startServerChild,
-  summarize,
-} from "./common.js";
+import { fmt, type PartResult, ROOT, round, serverEnv, startServerChild, summarize } from "./common.js";
 
 const RUNS = 7;
 const TARGET_RATIO = 1.2;
@@ -38,16 +29,7 @@ export async function runStartup(): Promise<PartResult> {
   ensureBuilt();
   const fake = await startFakeSlack();
   try {
-    const env = childEnv({
-      SLACK_BOT_TOKEN: "xoxb-bench",
-      SLACK_SIGNING_SECRET: "bench-signing-secret",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: ":memory:",
-      LOG_LEVEL: "error",
-      CONTENT_DIR,
-    });
+    const env = serverEnv(fake.apiUrl);
     const times: Record<string, number[]> = Object.fromEntries(TARGETS.map((t) => [t.name, []]));
     // One unmeasured start each fills the file cache; then they alternate.
     for (let run = -1; run < RUNS; run++) {
