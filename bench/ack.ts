@@ -51,7 +51,10 @@ function signedRequests(questions: readonly string[]): autocannon.Request[] {
     return {
       method: "POST",
       path: "/slack/events",
-      headers: { "content-type": "application/x-www-form-urlencoded", ...signRequest(body, BENCH_SIGNING_SECRET) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...signRequest(body, BENCH_SIGNING_SECRET),
+      },
       body,
     };
   });
