@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../src/content/load.js";
 import type { LabelledQuestion } from "../src/match/evaluate.js";
-import { leaveSectionOut } from "../src/match/section-holdout.js";
+import { leaveArticleOut, leaveSectionOut } from "../src/match/section-holdout.js";
 
 // A tenth of the seed's examples keeps the nine trainings quick; the questions are some of them.
 const seed = loadLibrary("content");
@@ -36,5 +36,23 @@ describe("leave one section's examples out (npm run eval -- --leave-section-out)
     const none = leaveSectionOut(library, own, { fewExamplesLift: 0 }, 0);
     expect(kept.written.inScope.correct).toBe(own.length);
     expect(none.written.inScope.correct).toBeLessThan(own.length);
+  });
+
+  it("also asks the other sections' questions, and counts those the new section takes", () => {
+    const run = leaveSectionOut(library, tune);
+    // Every in-scope question is some section's sibling in exactly one run (one fold per section).
+    const inScope = tune.filter((q) => q.section !== null).length;
+    expect(run.siblings.inScope.total).toBeGreaterThan(0);
+    expect(run.siblings.inScope.total).toBeLessThanOrEqual(inScope);
+    expect(run.taken.total).toBe(run.siblings.inScope.total);
+    expect(run.taken.correct).toBeLessThanOrEqual(run.taken.total);
+    expect(run.value).not.toBe(run.ownValue);
+  });
+
+  it("every section at once: each tuning question asked once, its ranking counted", () => {
+    const run = leaveArticleOut(library, tune, {}, 0, 3);
+    expect(run.ranked.total).toBe(12);
+    expect(run.written.inScope.total + run.real.inScope.total).toBe(12);
+    expect(run.written.offTopic.total).toBe(12);
   });
 });
