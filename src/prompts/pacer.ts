@@ -20,10 +20,13 @@ export class SlackPacer {
   /** Where the last sleep ended: with an injected `sleep` (tests) time only moves by sleeping. */
   private awakeAt = 0;
 
-  constructor(private readonly sleep: (ms: number) => Promise<void>) {}
+  constructor(
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   private now(): number {
-    return Math.max(performance.now(), this.awakeAt);
+    return Math.max(this.clock(), this.awakeAt);
   }
 
   /** Resolves when the next call may go out. */
@@ -88,6 +91,8 @@ export class PacedSlack {
     private readonly logger: WarnLogger,
     /** How many 429 waits one call may sit through before it gives up. */
     private readonly maxRateLimitWaits: number,
+    /** Milliseconds on a monotonic clock; a test's virtual time goes here. */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   /** True while Slack has asked us to wait before calling `method` again. */
@@ -137,7 +142,7 @@ export class PacedSlack {
   private pacerFor(method: string): SlackPacer {
     let pacer = this.pacers.get(method);
     if (!pacer) {
-      pacer = new SlackPacer(this.sleep);
+      pacer = new SlackPacer(this.sleep, this.clock);
       this.pacers.set(method, pacer);
     }
     return pacer;
