@@ -15,6 +15,7 @@ const UNIT = [
   "tests/match.test.ts",
   "tests/match-choose.test.ts",
   "tests/match-cache.test.ts",
+  "tests/pacer.test.ts",
   "tests/prompts-content.test.ts",
   "tests/real-questions.test.ts",
   "tests/playground-render.test.ts",

@@ -2,28 +2,60 @@ import { classifySlackError, type SlackFailure } from "./slack-errors.js";
 
 /**
  * How far behind "now" the slots may run. Within any second this allows at most 2.5% more calls than
- * the spacing, which stays under the limit the spacing keeps 5% below.
+ * the rate, which stays under the limit the rate keeps 5% below.
  */
 const CATCH_UP_MS = 25;
+/** The share of a count of accepted calls that the pacer sends at. */
+const SHARE = 0.95;
+/** How much slower a rate that Slack still answered 429 to becomes. */
+const SLOW_DOWN = 0.85;
+/** How long a rate must run without a 429 to count as fine. */
+const QUIET_MS = 3000;
+/** A fine rate this close under the slowest rate Slack refused is left alone. */
+const CLOSE_ENOUGH = 1.06;
 
 /**
  * Paces the calls to one Slack method. A 429 holds every call to that method for Retry-After, so
  * the sender slows down together instead of each worker hammering on its own; and from then on
- * calls are spaced at the rate Slack accepted in the second before it, so the pass settles just
- * under the limit instead of running into it (and sitting out Retry-After) again and again.
+ * calls are spaced at a rate, so the pass settles just under the limit instead of running into it
+ * (and sitting out Retry-After) again and again.
+ *
+ * The first rate is 95% of the calls Slack accepted in the second before the first 429. That is
+ * the limit when Slack counts over a sliding second, but up to twice it when Slack counts per fixed
+ * window: the second before the 429 may hold the end of the window before. And a 429 says only that
+ * the rate was too fast, not by how much (at a steady rate the last second holds that rate, window
+ * or not). So a 429 while paced slows the rate by 15% at once, rather than to 95% of a count that
+ * shrinks a little at each of many held seconds; and a rate that then runs QUIET_MS without a 429 is
+ * raised half way (geometrically) towards the slowest rate Slack refused, as long as that is more
+ * than 6% above it. A raise that meets a 429 goes back to the rate that was fine, or to 95% of
+ * what Slack accepted in the last second if that is lower: near the limit a rate can run a few
+ * seconds before its 429 comes, so "fine" there is not proof. (The pacer then stays put until
+ * another 429.) Each 429 costs a held second, which is why the raises stop 6% short and the
+ * slow-down is not smaller; in a simulation (tests/pacer.test.ts) these settings came out best
+ * among those tried, against fixed windows at any phase as well as sliding ones.
  */
 export class SlackPacer {
   private holdUntil = 0;
-  private spacingMs = 0;
+  /** Calls a second; 0 (unpaced) until the first 429. */
+  private rate = 0;
+  /** When `rate` was set (its first call goes out when the hold ends). */
+  private rateSince = 0;
+  /** The slowest rate Slack answered 429 to (or the count that set the first rate). */
+  private tooFast = Number.POSITIVE_INFINITY;
+  /** The fastest rate that ran QUIET_MS without a 429 and with its calls accepted at that pace. */
+  private fine = 0;
   private nextSlot = 0;
   private readonly accepted: number[] = [];
   /** Where the last sleep ended: with an injected `sleep` (tests) time only moves by sleeping. */
   private awakeAt = 0;
 
-  constructor(private readonly sleep: (ms: number) => Promise<void>) {}
+  constructor(
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   private now(): number {
-    return Math.max(performance.now(), this.awakeAt);
+    return Math.max(this.clock(), this.awakeAt);
   }
 
   /** Resolves when the next call may go out. */
@@ -40,9 +72,8 @@ export class SlackPacer {
     }
     // A call that comes late may use a slot missed in the last CATCH_UP_MS: timers and a busy event
     // loop wake callers a little late every time, and spacing from "now" lost that each call (the
-    // pass ran at ~85% of the limit instead of 95%). The slots stay `spacingMs` apart on average.
-    if (this.spacingMs > 0)
-      this.nextSlot = Math.max(this.now() - CATCH_UP_MS, this.nextSlot) + this.spacingMs;
+    // pass ran at ~85% of the limit instead of 95%). The slots stay `1000 / rate` apart on average.
+    if (this.rate > 0) this.nextSlot = Math.max(this.now() - CATCH_UP_MS, this.nextSlot) + 1000 / this.rate;
   }
 
   /** True while Slack has asked us to wait before calling this method again. */
@@ -55,20 +86,51 @@ export class SlackPacer {
     return Math.max(0, Math.ceil(this.holdUntil - this.now()));
   }
 
+  private acceptedInLastSecond(now: number): number {
+    while ((this.accepted[0] ?? now) < now - 1000) this.accepted.shift();
+    return this.accepted.length;
+  }
+
+  private pace(rate: number, since: number): void {
+    this.rate = rate;
+    this.rateSince = since;
+  }
+
   /** Slack accepted a call. */
   succeeded(): void {
     const now = this.now();
     this.accepted.push(now);
-    while ((this.accepted[0] ?? now) < now - 1000) this.accepted.shift();
+    const perSecond = this.acceptedInLastSecond(now);
+    if (this.rate === 0 || now - Math.max(this.rateSince, this.holdUntil) < QUIET_MS) return;
+    // A rate the sender did not keep up (busy, or out of work) says nothing about the limit.
+    if (perSecond >= this.rate * 0.9) this.fine = Math.max(this.fine, this.rate);
+    const faster = this.fine === this.rate && this.tooFast > this.rate * CLOSE_ENOUGH;
+    this.pace(faster ? Math.sqrt(this.rate * this.tooFast) : this.rate, now);
   }
 
   /** Slack answered 429 with this Retry-After. */
   rateLimited(retryAfterMs: number): void {
     const now = this.now();
+    // A call in flight when the hold began: the 429 that began it already said what this one says.
+    const sameBurst = now < this.holdUntil;
     this.holdUntil = Math.max(this.holdUntil, now + retryAfterMs);
-    const perSecond = this.accepted.filter((t) => t >= now - 1000).length;
-    // 95% of what got through: a little under the limit, never faster than before.
-    if (perSecond > 0) this.spacingMs = Math.max(this.spacingMs, 1000 / (perSecond * 0.95));
+    if (sameBurst) return;
+    const perSecond = this.acceptedInLastSecond(now);
+    if (this.rate === 0) {
+      if (perSecond === 0) return;
+      this.tooFast = perSecond;
+      this.pace(perSecond * SHARE, this.holdUntil);
+    } else if (this.rate > this.fine) {
+      // Too fast: a raise goes back to the rate that was fine, any other rate slows down.
+      this.tooFast = Math.min(this.tooFast, this.rate);
+      const slower = this.fine > 0 ? this.fine : this.rate * SLOW_DOWN;
+      this.pace(Math.min(slower, perSecond * SHARE || slower), this.holdUntil);
+    } else {
+      // A rate that ran fine met a 429 (another sender, a per-channel limit): one is not enough to
+      // slow down, but the rate must prove itself again before the next one is let pass.
+      this.fine = 0;
+      this.rateSince = this.holdUntil;
+    }
   }
 }
 
@@ -88,6 +150,8 @@ export class PacedSlack {
     private readonly logger: WarnLogger,
     /** How many 429 waits one call may sit through before it gives up. */
     private readonly maxRateLimitWaits: number,
+    /** Milliseconds on a monotonic clock; a test's virtual time goes here. */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   /** True while Slack has asked us to wait before calling `method` again. */
@@ -137,7 +201,7 @@ export class PacedSlack {
   private pacerFor(method: string): SlackPacer {
     let pacer = this.pacers.get(method);
     if (!pacer) {
-      pacer = new SlackPacer(this.sleep);
+      pacer = new SlackPacer(this.sleep, this.clock);
       this.pacers.set(method, pacer);
     }
     return pacer;
