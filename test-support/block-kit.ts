@@ -15,17 +15,61 @@ function checkLength(value: unknown, max: number, pointer: string, problems: str
   }
 }
 
-function checkTextObject(value: unknown, max: number, pointer: string, problems: string[]): void {
-  if (isRecord(value)) checkLength(value.text, max, `${pointer}/text`, problems);
+/**
+ * A text object: Slack refuses one whose `text` is empty ("must be more than 0 characters") or over
+ * `max`, and a `mrkdwn` one where only `plain_text` is allowed (headers, buttons, options, titles).
+ */
+function checkTextObject(
+  value: unknown,
+  max: number,
+  pointer: string,
+  problems: string[],
+  plainOnly = false,
+): void {
+  if (!isRecord(value)) return;
+  if (plainOnly && value.type !== "plain_text") {
+    problems.push(`must be a plain_text object [json-pointer:${pointer}/type]`);
+  }
+  if (typeof value.text !== "string" || value.text === "") {
+    problems.push(`must be more than 0 characters [json-pointer:${pointer}/text]`);
+  }
+  checkLength(value.text, max, `${pointer}/text`, problems);
+}
+
+/** An option of a select menu: plain_text text (75) and a value (150). */
+function checkOption(option: unknown, pointer: string, problems: string[]): void {
+  if (!isRecord(option)) return;
+  checkTextObject(option.text, 75, `${pointer}/text`, problems, true);
+  checkLength(option.value, 150, `${pointer}/value`, problems);
+}
+
+/** A confirmation dialog: title 100, text 300, confirm and deny 30. */
+function checkConfirm(confirm: unknown, pointer: string, problems: string[]): void {
+  if (!isRecord(confirm)) return;
+  checkTextObject(confirm.title, 100, `${pointer}/title`, problems, true);
+  checkTextObject(confirm.text, 300, `${pointer}/text`, problems);
+  checkTextObject(confirm.confirm, 30, `${pointer}/confirm`, problems, true);
+  checkTextObject(confirm.deny, 30, `${pointer}/deny`, problems, true);
 }
 
 function checkElement(element: unknown, pointer: string, problems: string[]): void {
   if (!isRecord(element)) return;
   checkLength(element.action_id, 255, `${pointer}/action_id`, problems);
+  checkConfirm(element.confirm, `${pointer}/confirm`, problems);
   if (element.type === "button") {
-    checkTextObject(element.text, 75, `${pointer}/text`, problems);
+    checkTextObject(element.text, 75, `${pointer}/text`, problems, true);
     checkLength(element.value, 2000, `${pointer}/value`, problems);
     checkLength(element.url, 3000, `${pointer}/url`, problems);
+  } else if (element.type === "static_select" || element.type === "overflow") {
+    const options = Array.isArray(element.options) ? element.options : [];
+    if (options.length > 100)
+      problems.push(`no more than 100 items allowed [json-pointer:${pointer}/options]`);
+    options.forEach((option: unknown, i) => {
+      checkOption(option, `${pointer}/options/${i}`, problems);
+    });
+    checkOption(element.initial_option, `${pointer}/initial_option`, problems);
+  } else if (element.type === "plain_text_input") {
+    checkLength(element.initial_value, 3000, `${pointer}/initial_value`, problems);
   }
 }
 
@@ -74,7 +118,20 @@ export function validateBlocks(blocks: unknown, maxBlocks: number): string[] {
     } else if (block.type === "context_actions") {
       validateContextActions(block, at, problems);
     } else if (block.type === "header") {
-      checkTextObject(block.text, 150, `${at}/text`, problems);
+      checkTextObject(block.text, 150, `${at}/text`, problems, true);
+    } else if (block.type === "context") {
+      const elements = Array.isArray(block.elements) ? block.elements : [];
+      if (elements.length === 0 || elements.length > 10) {
+        problems.push(`must provide 1 to 10 items [json-pointer:${at}/elements]`);
+      }
+      elements.forEach((element: unknown, i) => {
+        if (isRecord(element) && element.type !== "image") {
+          checkTextObject(element, 3000, `${at}/elements/${i}`, problems);
+        }
+      });
+    } else if (block.type === "input") {
+      checkTextObject(block.label, 2000, `${at}/label`, problems, true);
+      checkElement(block.element, `${at}/element`, problems);
     } else if (block.type === "actions" && Array.isArray(block.elements)) {
       if (block.elements.length > 25) {
         problems.push(`no more than 25 items allowed [json-pointer:${at}/elements]`);
@@ -84,5 +141,24 @@ export function validateBlocks(blocks: unknown, maxBlocks: number): string[] {
       });
     }
   });
+  return problems;
+}
+
+/**
+ * A view for views.open / views.publish: its blocks (100), and for a modal the plain_text title (24),
+ * submit and close (24); private_metadata 3,000 and callback_id 255 for both kinds.
+ */
+export function validateView(view: Record<string, unknown>): string[] {
+  const problems = validateBlocks(view.blocks ?? [], 100).map((p) =>
+    p.replace("[json-pointer:/", "[json-pointer:/view/"),
+  );
+  checkLength(view.private_metadata, 3000, "/view/private_metadata", problems);
+  checkLength(view.callback_id, 255, "/view/callback_id", problems);
+  if (view.type === "modal") {
+    if (!isRecord(view.title)) problems.push("missing required field: title [json-pointer:/view]");
+    checkTextObject(view.title, 24, "/view/title", problems, true);
+    checkTextObject(view.submit, 24, "/view/submit", problems, true);
+    checkTextObject(view.close, 24, "/view/close", problems, true);
+  }
   return problems;
 }

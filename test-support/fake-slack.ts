@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
-import { validateBlocks } from "./block-kit.js";
+import { validateBlocks, validateView } from "./block-kit.js";
 import { FakeAssistantThreads, type MessagingExperience } from "./fake-assistant.js";
 import { FakeOAuth } from "./fake-oauth.js";
 import {
@@ -1040,7 +1040,7 @@ class FakeSlackServer implements FakeSlack {
         `must be ${expectedType ?? "a view type"} [json-pointer:/view/type]`,
       ]);
     }
-    const problems = validateBlocks(view.blocks ?? [], 100);
+    const problems = validateView(view);
     if (problems.length > 0) return invalid("invalid_arguments", problems);
     return ok({
       view: {
