@@ -109,4 +109,93 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
       },
     );
   });
+
+  describe("notes keep within what the note modal can show again", () => {
+    /** A weekly prompt for `user`, answered, as the delivery pass and a click leave it. */
+    async function answeredDelivery(user: string): Promise<string> {
+      const store = await openStore(t.databasePath);
+      try {
+        const now = new Date();
+        const { subscription } = await store.upsertSubscription({
+          teamId: TEST_TEAM_ID,
+          targetType: "user",
+          targetId: user,
+          subscribedBy: user,
+          schedule: { weekday: 1, time: "09:00" },
+          timeZone: "UTC",
+          nextPromptAt: now,
+          now,
+        });
+        const delivery = await store.claimDueDelivery({
+          subscriptionId: subscription.id,
+          expectedNextPromptAt: now,
+          dueAt: now,
+          promptId: "p1",
+          promptsUsed: ["p1"],
+          nextPromptAt: new Date(now.getTime() + 7 * 86_400_000),
+          owner: "test",
+          leaseUntil: new Date(now.getTime() + 60_000),
+          now,
+        });
+        if (!delivery) throw new Error("no delivery");
+        await store.recordAnswer({
+          deliveryId: delivery.id,
+          teamId: TEST_TEAM_ID,
+          userId: user,
+          choice: "wide",
+          now,
+        });
+        return delivery.id;
+      } finally {
+        await store.close();
+      }
+    }
+
+    async function storedNote(deliveryId: string, user: string): Promise<string | null | undefined> {
+      const store = await openStore(t.databasePath);
+      try {
+        return (await store.getAnswer(deliveryId, user))?.note;
+      } finally {
+        await store.close();
+      }
+    }
+
+    function submitNote(deliveryId: string, user: string, note: string) {
+      return sendViewSubmission(t.target, {
+        callback_id: "prompt_note",
+        private_metadata: deliveryId,
+        user: { id: user },
+        values: { note: { note: { type: "plain_text_input", value: note } } },
+      });
+    }
+
+    it("refuses a note longer than the modal's 2,000 characters in the modal, and stores nothing", async () => {
+      const user = `U0NOTE${++sequence}`;
+      const deliveryId = await answeredDelivery(user);
+      const response = await submitNote(deliveryId, user, "x".repeat(2_500));
+      expect(response.status).toBe(200);
+      expect(response.json).toMatchObject({
+        response_action: "errors",
+        errors: { note: expect.stringContaining("2,000") },
+      });
+      expect(await storedNote(deliveryId, user)).toBeNull();
+    });
+
+    it("opens a 2,000-character note ending in an emoji whole for editing, never half an emoji", async () => {
+      const user = `U0NOTE${++sequence}`;
+      const deliveryId = await answeredDelivery(user);
+      const note = `${"a".repeat(1_999)}😀`;
+      expect((await submitNote(deliveryId, user, note)).json).toBeUndefined();
+      expect(await storedNote(deliveryId, user)).toBe(note);
+      const opened = t.fake.waitForCall("views.open");
+      const response = await sendAction(t.target, {
+        actions: [{ action_id: "home_note_edit", value: deliveryId }],
+        user: { id: user },
+        view: { id: "VHOME", type: "home" },
+      });
+      expect(response.status).toBe(200);
+      const view = (await opened).args.view as { blocks: Array<{ element?: { initial_value?: string } }> };
+      expect(view.blocks[0]?.element?.initial_value).toBe(note);
+    });
+  });
 });
