@@ -68,8 +68,6 @@ function checkElement(element: unknown, pointer: string, problems: string[]): vo
       checkOption(option, `${pointer}/options/${i}`, problems);
     });
     checkOption(element.initial_option, `${pointer}/initial_option`, problems);
-  } else if (element.type === "plain_text_input") {
-    checkLength(element.initial_value, 3000, `${pointer}/initial_value`, problems);
   }
 }
 
