@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTIONS, encodeAnswerRef } from "../src/slack/views/answer.js";
 import { SUBSCRIPTION_ACTIONS } from "../src/slack/views/subscriptions.js";
 import { openStore } from "../src/store/open.js";
@@ -196,6 +196,28 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
       expect(response.status).toBe(200);
       const view = (await opened).args.view as { blocks: Array<{ element?: { initial_value?: string } }> };
       expect(view.blocks[0]?.element?.initial_value).toBe(note);
+    });
+  });
+
+  describe("never half a character: lone surrogates are dropped, cuts keep emoji whole", () => {
+    const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+    it("keeps a knowledge gap's question whole when it is cut to its 1,000 characters", async () => {
+      const question = `parkings ${"🅿".repeat(500)}`;
+      expect((await sendCommand(t.target, { text: question })).status).toBe(200);
+      const store = await openStore(t.databasePath);
+      try {
+        const gap = await vi.waitFor(async () => {
+          const found = (await store.listGaps(new Date(0))).find((g) => g.question.startsWith("parkings"));
+          if (!found) throw new Error("no gap yet");
+          return found;
+        });
+        expect(gap.question).not.toMatch(LONE);
+        expect(gap.question).not.toContain("\uFFFD");
+        expect(gap.question).toBe(`parkings ${"🅿".repeat(495)}`);
+      } finally {
+        await store.close();
+      }
     });
   });
 });
