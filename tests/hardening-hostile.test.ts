@@ -2,11 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ACTIONS, encodeAnswerRef } from "../src/slack/views/answer.js";
 import { SUBSCRIPTION_ACTIONS } from "../src/slack/views/subscriptions.js";
 import { openStore } from "../src/store/open.js";
-import { ARTICLE_SLUG, asMessage, settle, startTestBot, type TestBot } from "./helpers/bot.js";
+import { ARTICLE_SLUG, asMessage, settle, startTestBot, type TestBot, visibleText } from "./helpers/bot.js";
 import {
   blockActionsPayload,
+  imMessageEvent,
   sendAction,
   sendCommand,
+  sendEvent,
   sendToApp,
   sendViewSubmission,
   TEST_TEAM_ID,
@@ -201,6 +203,18 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
 
   describe("never half a character: lone surrogates are dropped, cuts keep emoji whole", () => {
     const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+    it("answers a DM holding a lone surrogate without echoing it", async () => {
+      const posted = t.fake.waitForCall("chat.postMessage");
+      const response = await sendEvent(
+        t.target,
+        imMessageEvent({ text: "manager \uD83D of managers \uDE00" }),
+      );
+      expect(response.status).toBe(200);
+      const call = await posted;
+      expect(visibleText(call.args)).toContain("You asked");
+      expect(JSON.stringify(call.args)).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
+    });
 
     it("keeps a knowledge gap's question whole when it is cut to its 1,000 characters", async () => {
       const question = `parkings ${"🅿".repeat(500)}`;
