@@ -183,6 +183,27 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
       expect(await storedNote(deliveryId, user)).toBeNull();
     });
 
+    it.each([
+      { name: "a number", value: 42 },
+      { name: "an object", value: { text: "hi" } },
+    ])("answers a note whose value is $name in the modal, and keeps the note stored", async ({ value }) => {
+      const user = `U0NOTE${++sequence}`;
+      const deliveryId = await answeredDelivery(user);
+      expect((await submitNote(deliveryId, user, "kept")).json).toBeUndefined();
+      const response = await sendViewSubmission(t.target, {
+        callback_id: "prompt_note",
+        private_metadata: deliveryId,
+        user: { id: user },
+        values: { note: { note: { type: "plain_text_input", value } } },
+      });
+      expect(response.status).toBe(200);
+      expect(response.json).toMatchObject({
+        response_action: "errors",
+        errors: { note: expect.any(String) },
+      });
+      expect(await storedNote(deliveryId, user)).toBe("kept");
+    });
+
     it("opens a 2,000-character note ending in an emoji whole for editing, never half an emoji", async () => {
       const user = `U0NOTE${++sequence}`;
       const deliveryId = await answeredDelivery(user);

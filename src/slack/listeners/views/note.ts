@@ -12,7 +12,14 @@ import type { SubmissionArgs } from "../registry.js";
 export const saveNote =
   (deps: BotDeps): Middleware<SubmissionArgs> =>
   async ({ ack, view, body, client }) => {
-    const note = stripControl(view.state.values.note?.note?.value ?? "").trim();
+    // Slack sends a string, or null for an empty input; anything else is refused, not read as
+    // empty (which would delete the stored note) and not left to throw before the ack.
+    const raw: unknown = view.state.values.note?.note?.value ?? "";
+    if (typeof raw !== "string") {
+      await ack({ response_action: "errors", errors: { note: NOTHING_SAVED } });
+      return;
+    }
+    const note = stripControl(raw).trim();
     // private_metadata was checked when the modal opened; checked again, as the view can be stale.
     // Stored before the modal closes: if the write fails, the modal stays open with the note in it
     // (Slack shows an error) instead of closing as if it had been saved. Only the note changes, so
