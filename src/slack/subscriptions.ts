@@ -85,8 +85,9 @@ export async function subscribe(
 export function readSchedule(value: string | undefined): PromptSchedule | null {
   try {
     const parsed = JSON.parse(value ?? "") as { w?: unknown; t?: unknown };
-    if (typeof parsed.w !== "number" || parsed.w < 0 || parsed.w > 6 || typeof parsed.t !== "string")
-      return null;
+    // A whole day 0-6: croner throws on "2.5" or "1e-7", after the click was acked.
+    if (!Number.isInteger(parsed.w) || (parsed.w as number) < 0 || (parsed.w as number) > 6) return null;
+    if (typeof parsed.t !== "string") return null;
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(parsed.t)) return null;
     return { weekday: parsed.w as Weekday, time: parsed.t };
   } catch {

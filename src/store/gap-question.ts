@@ -45,5 +45,7 @@ export function privateQuestion(raw: string): string {
       .replace(/\s+/g, " ")
       .trim()
       .slice(0, GAP_QUESTION_MAX)
+      // Never half an emoji: a lone surrogate is stored as U+FFFD and listed as "�".
+      .replace(/[\uD800-\uDBFF]$/, "")
   );
 }

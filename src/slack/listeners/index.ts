@@ -25,11 +25,10 @@ export function isHandled(body: Record<string, unknown>, listeners: Listeners): 
   const user = body.user;
   if (!isRecord(user) || typeof user.id !== "string") return false;
   if (body.type === "block_actions") {
-    const actions = body.actions;
-    return (
-      Array.isArray(actions) &&
-      actions.some((a) => isRecord(a) && listeners.handlesButton(String(a.action_id)))
-    );
+    // Bolt hands listeners the first action alone: a payload is ours when that one is, whatever
+    // follows it (else it would go unacknowledged).
+    const first: unknown = Array.isArray(body.actions) ? body.actions[0] : undefined;
+    return isRecord(first) && listeners.handlesButton(String(first.action_id));
   }
   if (body.type === "view_submission") {
     const view = body.view;

@@ -252,7 +252,8 @@ export function noteModal(deliveryId: string, current?: string | null): types.Mo
           action_id: "note",
           multiline: true,
           max_length: NOTE_MAX_LENGTH,
-          ...(current ? { initial_value: current.slice(0, NOTE_MAX_LENGTH) } : {}),
+          // Cut by characters, not UTF-16 units: never half an emoji (notes are kept within it on save).
+          ...(current ? { initial_value: Array.from(current).slice(0, NOTE_MAX_LENGTH).join("") } : {}),
         },
       },
     ],

@@ -10,9 +10,12 @@ export const saveSchedule =
   (deps: BotDeps): Middleware<SubmissionArgs> =>
   async ({ ack, view, body, client }) => {
     const values = view.state.values;
-    const weekday = Number(values.weekday?.weekday?.selected_option?.value);
+    // Exactly one of the modal's options, "0" to "6": Number() would read "" as Sunday and pass
+    // "2.5", on which croner throws after the modal closed.
+    const day = values.weekday?.weekday?.selected_option?.value ?? "";
+    const weekday = Number(day);
     const time = values.time?.time?.selected_time ?? "";
-    if (!(weekday >= 0 && weekday <= 6) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    if (!/^[0-6]$/.test(day) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
       await ack({ response_action: "errors", errors: { time: "Pick a day and a time." } });
       return;
     }
