@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type autocannon from "autocannon";
 import { parseCommand } from "../src/slack/command.js";
 import { type FakeSlack, startFakeSlack } from "../test-support/fake-slack.js";
@@ -39,6 +41,25 @@ export interface LoadRun {
   maxMs: number;
   /** Mean size of a reply (headers and body) in bytes. */
   meanResponseBytes: number;
+  /** CPU time (user + system) the server process spent per request in this run, in µs; null without /proc. */
+  serverCpuUsPerRequest: number | null;
+  /** The same for this process, which sends the load: on two cores it shares the machine with the server. */
+  clientCpuUsPerRequest: number;
+}
+
+/** Clock ticks a second, for /proc/<pid>/stat. */
+const TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
+
+/** CPU time (user + system) a process has used, in ms, from /proc; null where there is no /proc. */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -70,7 +91,12 @@ async function load(server: ServerChild, questions: readonly string[], amount: n
       String(r.body),
     ),
   );
+  const serverBefore = processCpuMs(server.child.pid);
+  const clientBefore = process.cpuUsage();
   const result = await rawLoad(server.port, requests, amount, CONNECTIONS);
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = processCpuMs(server.child.pid);
+  const replies = Math.max(1, result.latenciesMs.length);
   const summary = summarize(result.latenciesMs);
   let non2xx = 0;
   for (const [status, count] of result.statuses) if (status < 200 || status > 299) non2xx += count;
@@ -85,7 +111,12 @@ async function load(server: ServerChild, questions: readonly string[], amount: n
     p90Ms: round(summary.p90),
     p99Ms: round(summary.p99),
     maxMs: round(summary.max),
-    meanResponseBytes: Math.round(result.responseBytes / Math.max(1, result.latenciesMs.length)),
+    meanResponseBytes: Math.round(result.responseBytes / replies),
+    serverCpuUsPerRequest:
+      serverBefore === null || serverAfter === null
+        ? null
+        : round(((serverAfter - serverBefore) * 1000) / replies, 1),
+    clientCpuUsPerRequest: round((client.user + client.system) / replies, 1),
   };
 }
 
@@ -101,6 +132,32 @@ async function probe(server: ServerChild, question: string): Promise<string> {
   if (response.status !== 200)
     throw new Error(`${server.name} answered ${response.status}: ${text.slice(0, 200)}`);
   return text;
+}
+
+/**
+ * CPU per request of each server, median over its rounds: what each could answer a second on one
+ * core, free of what the load client takes from the same two cores (saturation throughput is not).
+ */
+function cpuRow(runs: readonly LoadRun[], app: string, bare: string): PartResult["rows"] {
+  const median = (name: string) => {
+    const values = runs.filter((r) => r.server === name).map((r) => r.serverCpuUsPerRequest);
+    return values.every((v): v is number => v !== null) ? summarize(values).median : null;
+  };
+  const appUs = median(app);
+  const bareUs = median(bare);
+  if (appUs === null || bareUs === null) return [];
+  const client = summarize(runs.map((r) => r.clientCpuUsPerRequest)).median;
+  return [
+    {
+      part: "2 ack",
+      figure: `server CPU per request (user + system, median of ${ROUNDS}; the load client: ${fmt(client, "µs", 0)})`,
+      value: fmt(appUs, "µs", 0),
+      baseline: `${fmt(bareUs, "µs", 0)} (bare Bolt)`,
+      ratio: bareUs / appUs,
+      target: "—",
+      met: null,
+    },
+  ];
 }
 
 function best(runs: readonly LoadRun[]) {
@@ -172,6 +229,7 @@ export async function runAck(): Promise<PartResult> {
           target: "—",
           met: null,
         },
+        ...cpuRow(runs, app.name, bare.name),
         {
           part: "2 ack",
           figure: "throughput, every run",
