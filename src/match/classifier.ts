@@ -191,14 +191,21 @@ export class Classifier {
     return [...this.bias];
   }
 
-  /** How much one feature pushes towards a class rather than the others (its weight minus their mean). */
-  pull(feature: string, target: number): number {
+  /**
+   * How much a feature pushes towards each of `targets` rather than the other classes (its weight
+   * minus their mean), written to `out` in the same order, with one look-up of the feature: false,
+   * and `out` untouched, when the model does not know it.
+   */
+  pullsInto(feature: string, targets: readonly number[], out: Float64Array): boolean {
     const id = this.ids.get(feature);
-    if (id === undefined) return 0;
+    if (id === undefined) return false;
     const base = id * this.classes;
     let sum = 0;
     for (let c = 0; c < this.classes; c++) sum += this.weights[base + c] as number;
-    return (this.weights[base + target] as number) - sum / this.classes;
+    const mean = sum / this.classes;
+    for (let i = 0; i < targets.length; i++)
+      out[i] = (this.weights[base + (targets[i] as number)] as number) - mean;
+    return true;
   }
 }
 

@@ -61,16 +61,25 @@ export class ContentEvidence {
   cover(question: readonly Term[]): { section: Float64Array; article: Float64Array } {
     const section = new Float64Array(this.sectionTerms.length);
     const article = new Float64Array(this.sectionTerms.length);
-    const asked = new Set(question.map((t) => t.term));
+    // Only terms some section uses can cover anything: each is looked up once, not once a section.
+    const used: string[] = [];
+    const rarities: number[] = [];
     let total = 0;
-    for (const term of asked) total += this.rarity.get(term) ?? 0;
+    for (const term of new Set(question.map((t) => t.term))) {
+      const rarity = this.rarity.get(term);
+      if (rarity === undefined) continue;
+      used.push(term);
+      rarities.push(rarity);
+      total += rarity;
+    }
     if (total === 0) return { section, article };
     this.sectionTerms.forEach((weights, index) => {
       let covered = 0;
       let inArticle = 0;
       const articleTerms = this.articleTerms[index] as ReadonlySet<string>;
-      for (const term of asked) {
-        const rarity = this.rarity.get(term) ?? 0;
+      for (let i = 0; i < used.length; i++) {
+        const term = used[i] as string;
+        const rarity = rarities[i] as number;
         covered += rarity * (weights.get(term) ?? 0);
         if (articleTerms.has(term)) inArticle += rarity;
       }

@@ -1,5 +1,6 @@
 import type { Library, Section } from "../content/types.js";
 import { sectionKey } from "../content/types.js";
+import type { Classifier } from "./classifier.js";
 import { ContentEvidence } from "./content-evidence.js";
 import { type FeatureContext, isShapeFeature, questionFeatures, type Term } from "./features.js";
 import { cleanQuestion } from "./question.js";
@@ -220,7 +221,10 @@ export class Matcher {
     const noGuidance = probabilities[this.sections.length] as number;
     // A question that names one level is about that level: an overview answers it only when
     // nothing else comes close.
-    const namesOneLevel = [...words.keys()].some((f) => f.startsWith("level:") && f !== "level:several");
+    let namesOneLevel = false;
+    for (const feature of words.keys()) {
+      if (feature.startsWith("level:") && feature !== "level:several") namesOneLevel = true;
+    }
     const learned = Float64Array.from(this.sections, (_, index) => {
       return (probabilities[index] as number) * Math.exp(this.priorShift[index] as number);
     });
@@ -236,18 +240,21 @@ export class Matcher {
       return { index, section, weight };
     });
     const total = scored.reduce((sum, s) => sum + s.weight, 0);
-    return scored
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, limit)
-      .map(({ index, section, weight }) => {
-        const lifted = weight * Math.exp(this.lift[index] as number);
-        return {
-          section,
-          score: lifted / (lifted + noGuidance),
-          share: weight / total,
-          words: explain(words, (feature) => classifier.pull(feature, index)),
-        };
-      });
+    const top = scored.sort((a, b) => b.weight - a.weight).slice(0, limit);
+    const reasons = explain(
+      words,
+      top.map((s) => s.index),
+      classifier,
+    );
+    return top.map(({ index, section, weight }, rank) => {
+      const lifted = weight * Math.exp(this.lift[index] as number);
+      return {
+        section,
+        score: lifted / (lifted + noGuidance),
+        share: weight / total,
+        words: reasons[rank] as string[],
+      };
+    });
   }
 
   /** Large libraries: the search score alone, read as a confidence. */
@@ -308,14 +315,24 @@ export function choose<T extends { score: number; share: number; words: readonly
   return { best, alternatives, confidence };
 }
 
-/** Typed words whose features pull towards a section, strongest first. */
-function explain(words: ReadonlyMap<string, readonly string[]>, pull: (feature: string) => number): string[] {
-  const strength = new Map<string, number>();
+/**
+ * For each of the `sections` (class indices), the typed words whose features pull towards it,
+ * strongest first. Each feature is looked up once for all of them.
+ */
+function explain(
+  words: ReadonlyMap<string, readonly string[]>,
+  sections: readonly number[],
+  classifier: Classifier,
+): string[][] {
+  const strengths = sections.map(() => new Map<string, number>());
+  const pulls = new Float64Array(sections.length);
   for (const [feature, typed] of words) {
-    if (isShapeFeature(feature)) continue;
-    const value = pull(feature);
-    if (value <= 0) continue;
-    for (const word of typed) strength.set(word, Math.max(strength.get(word) ?? 0, value));
+    if (isShapeFeature(feature) || !classifier.pullsInto(feature, sections, pulls)) continue;
+    strengths.forEach((strength, i) => {
+      const value = pulls[i] as number;
+      if (value <= 0) return;
+      for (const word of typed) strength.set(word, Math.max(strength.get(word) ?? 0, value));
+    });
   }
-  return [...strength].sort((a, b) => b[1] - a[1]).map(([word]) => word);
+  return strengths.map((strength) => [...strength].sort((a, b) => b[1] - a[1]).map(([word]) => word));
 }
