@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open.js";
 import type { Delivery, Store } from "../src/store/types.js";
 import { asMessage, startTestBot, TEST_DATABASES, type TestBot } from "./helpers/bot.js";
+import { claimedDelivery } from "./helpers/deliveries.js";
 import { sendAction, sendViewSubmission, TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 const TEAM = TEST_TEAM_ID;
@@ -24,31 +25,15 @@ describe.each(TEST_DATABASES)("forged clicks are refused ($name)", ({ postgresUr
   });
 
   /** A prompt claimed for a person or a channel, as a delivery pass leaves it before sending. */
-  async function deliveryFor(targetType: "user" | "channel", targetId: string): Promise<Delivery> {
-    const now = new Date("2026-03-09T08:00:00Z");
-    const { subscription } = await store.upsertSubscription({
+  function deliveryFor(targetType: "user" | "channel", targetId: string): Promise<Delivery> {
+    return claimedDelivery(store, {
       teamId: TEAM,
       targetType,
       targetId,
       subscribedBy: OWNER,
-      schedule: { weekday: 1, time: "09:00" },
-      timeZone: "UTC",
-      nextPromptAt: now,
-      now,
-    });
-    const delivery = await store.claimDueDelivery({
-      subscriptionId: subscription.id,
-      expectedNextPromptAt: now,
-      dueAt: now,
-      promptId: "p1",
-      promptsUsed: ["p1"],
+      now: new Date("2026-03-09T08:00:00Z"),
       nextPromptAt: new Date("2026-03-16T09:00:00Z"),
-      owner: "test",
-      leaseUntil: new Date(now.getTime() + 60_000),
-      now,
     });
-    if (!delivery) throw new Error("no delivery claimed");
-    return delivery;
   }
 
   async function click(actionId: string, value: string, user: string, channel: string) {

@@ -3,6 +3,7 @@ import { ACTIONS, encodeAnswerRef } from "../src/slack/views/answer.js";
 import { SUBSCRIPTION_ACTIONS } from "../src/slack/views/subscriptions.js";
 import { openStore } from "../src/store/open.js";
 import { ARTICLE_SLUG, asMessage, settle, startTestBot, type TestBot, visibleText } from "./helpers/bot.js";
+import { answeredDelivery } from "./helpers/deliveries.js";
 import {
   blockActionsPayload,
   imMessageEvent,
@@ -114,40 +115,10 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
 
   describe("notes keep within what the note modal can show again", () => {
     /** A weekly prompt for `user`, answered, as the delivery pass and a click leave it. */
-    async function answeredDelivery(user: string): Promise<string> {
+    async function answeredPrompt(user: string): Promise<string> {
       const store = await openStore(t.databasePath);
       try {
-        const now = new Date();
-        const { subscription } = await store.upsertSubscription({
-          teamId: TEST_TEAM_ID,
-          targetType: "user",
-          targetId: user,
-          subscribedBy: user,
-          schedule: { weekday: 1, time: "09:00" },
-          timeZone: "UTC",
-          nextPromptAt: now,
-          now,
-        });
-        const delivery = await store.claimDueDelivery({
-          subscriptionId: subscription.id,
-          expectedNextPromptAt: now,
-          dueAt: now,
-          promptId: "p1",
-          promptsUsed: ["p1"],
-          nextPromptAt: new Date(now.getTime() + 7 * 86_400_000),
-          owner: "test",
-          leaseUntil: new Date(now.getTime() + 60_000),
-          now,
-        });
-        if (!delivery) throw new Error("no delivery");
-        await store.recordAnswer({
-          deliveryId: delivery.id,
-          teamId: TEST_TEAM_ID,
-          userId: user,
-          choice: "wide",
-          now,
-        });
-        return delivery.id;
+        return (await answeredDelivery(store, TEST_TEAM_ID, user)).id;
       } finally {
         await store.close();
       }
@@ -173,7 +144,7 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
 
     it("refuses a note longer than the modal's 2,000 characters in the modal, and stores nothing", async () => {
       const user = `U0NOTE${++sequence}`;
-      const deliveryId = await answeredDelivery(user);
+      const deliveryId = await answeredPrompt(user);
       const response = await submitNote(deliveryId, user, "x".repeat(2_500));
       expect(response.status).toBe(200);
       expect(response.json).toMatchObject({
@@ -188,7 +159,7 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
       { name: "an object", value: { text: "hi" } },
     ])("answers a note whose value is $name in the modal, and keeps the note stored", async ({ value }) => {
       const user = `U0NOTE${++sequence}`;
-      const deliveryId = await answeredDelivery(user);
+      const deliveryId = await answeredPrompt(user);
       expect((await submitNote(deliveryId, user, "kept")).json).toBeUndefined();
       const response = await sendViewSubmission(t.target, {
         callback_id: "prompt_note",
@@ -206,7 +177,7 @@ describe("hostile shapes and values over the real HTTP receiver", () => {
 
     it("opens a 2,000-character note ending in an emoji whole for editing, never half an emoji", async () => {
       const user = `U0NOTE${++sequence}`;
-      const deliveryId = await answeredDelivery(user);
+      const deliveryId = await answeredPrompt(user);
       const note = `${"a".repeat(1_999)}😀`;
       expect((await submitNote(deliveryId, user, note)).json).toBeUndefined();
       expect(await storedNote(deliveryId, user)).toBe(note);

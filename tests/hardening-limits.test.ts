@@ -10,6 +10,7 @@ import {
   type TestBot,
   textFields,
 } from "./helpers/bot.js";
+import { answeredDelivery } from "./helpers/deliveries.js";
 import { sendAction, sendCommand, sendViewSubmission, TEST_TEAM_ID } from "./helpers/slack-requests.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what the test looks for
@@ -91,37 +92,8 @@ describe.each(TEST_DATABASES)("long and odd input ($name)", ({ postgresUrl }) =>
   });
 
   it("strips control characters before storing a note", async () => {
-    const now = new Date();
     const user = "U0NOTE";
-    const { subscription } = await store.upsertSubscription({
-      teamId: TEST_TEAM_ID,
-      targetType: "user",
-      targetId: user,
-      subscribedBy: user,
-      schedule: { weekday: 1, time: "09:00" },
-      timeZone: "UTC",
-      nextPromptAt: now,
-      now,
-    });
-    const delivery = await store.claimDueDelivery({
-      subscriptionId: subscription.id,
-      expectedNextPromptAt: now,
-      dueAt: now,
-      promptId: "p1",
-      promptsUsed: ["p1"],
-      nextPromptAt: new Date(now.getTime() + 7 * 86_400_000),
-      owner: "test",
-      leaseUntil: new Date(now.getTime() + 60_000),
-      now,
-    });
-    if (!delivery) throw new Error("no delivery");
-    await store.recordAnswer({
-      deliveryId: delivery.id,
-      teamId: TEST_TEAM_ID,
-      userId: user,
-      choice: "wide",
-      now,
-    });
+    const delivery = await answeredDelivery(store, TEST_TEAM_ID, user);
     const response = await sendViewSubmission(t.target, {
       callback_id: "prompt_note",
       private_metadata: delivery.id,
