@@ -36,34 +36,25 @@ export async function runStartup(): Promise<PartResult> {
     for (let run = -1; run < RUNS; run++) {
       const order = run % 2 === 0 ? TARGETS : [...TARGETS].reverse();
       for (const target of order) {
-        const server = await startServerChild(target.name, target.script, env, {
-          npmScript: target.npmScript,
-        });
-        await server.stop();
-        if (run >= 0) times[target.name]?.push(server.readyMs);
+        const ms = await readyMs(target, env);
+        if (run >= 0) times[target.name]?.push(ms);
       }
     }
     // The first `npm start` after an install: `prepare` has built dist/ and, with it, the model cache.
     // Its anchor is bare Bolt started right after the same build, in turn before and after it: a start
     // that follows seconds of all-core build is slowed by the machine, whatever it starts.
-    const afterInstall: number[] = [];
-    const bareAfterBuild: number[] = [];
+    const afterBuild: Record<string, number[]> = { "npm start": [], "bare Bolt": [] };
+    const pair = TARGETS.filter((t) => t.name in afterBuild);
     for (let run = 0; run < INSTALL_RUNS; run++) {
       rmSync(MODEL_CACHE, { recursive: true, force: true });
       const built = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
       if (built.status !== 0) throw new Error("npm run build failed");
-      const pair = [
-        { into: afterInstall, name: "npm start", script: "start", npmScript: true },
-        { into: bareAfterBuild, name: "bare Bolt", script: "bench/bare-app.mjs", npmScript: false },
-      ];
       for (const target of run % 2 === 0 ? pair : [...pair].reverse()) {
-        const server = await startServerChild(target.name, target.script, env, {
-          npmScript: target.npmScript,
-        });
-        await server.stop();
-        target.into.push(server.readyMs);
+        afterBuild[target.name]?.push(await readyMs(target, env));
       }
     }
+    const afterInstall = afterBuild["npm start"] ?? [];
+    const bareAfterBuild = afterBuild["bare Bolt"] ?? [];
     const app = summarize(times["em-focus"] ?? []);
     const bare = summarize(times["bare Bolt"] ?? []);
     const ratio = app.median / bare.median;
@@ -127,6 +118,13 @@ export async function runStartup(): Promise<PartResult> {
   } finally {
     await fake.close();
   }
+}
+
+/** Milliseconds from spawning the target to its listening line. */
+async function readyMs(target: (typeof TARGETS)[number], env: NodeJS.ProcessEnv): Promise<number> {
+  const server = await startServerChild(target.name, target.script, env, { npmScript: target.npmScript });
+  await server.stop();
+  return server.readyMs;
 }
 
 function range(values: readonly number[] | undefined): string {
